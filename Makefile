@@ -1,0 +1,55 @@
+# cxstats: two commands on a fresh machine with Python 3.11 and the package registries.
+#   make test   create .venv from uv.lock, then ruff, pytest (+ doctests), nbval on the book, browser test
+#   make book   create .venv from uv.lock, then build the HTML handbook (Jupyter Book 1, warnings = errors)
+#   make bench  benchmarks, one `name: value` line per figure
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --frozen --no-sync
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+export UV_LINK_MODE := copy
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: env test lint unit nbval browser book bench notebooks data clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+env: $(UV)
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+
+lint: env
+	$(RUN) ruff check .
+
+unit: env
+	$(RUN) pytest
+
+nbval: env
+	$(RUN) pytest -p no:doctest --nbval-lax --nbval-current-env book -o addopts="" -o testpaths=book
+
+browser: book-html
+	$(RUN) pytest -o addopts="-p no:cacheprovider" tests/browser
+
+test: lint unit nbval browser
+
+book-html: env
+	$(RUN) jupyter-book build . --builder html -W -n --keep-going --quiet
+	@test -f _build/html/index.html
+
+book: book-html
+	@echo "$(CURDIR)/_build/html/index.html"
+
+bench: env
+	$(RUN) python benchmarks/run.py
+
+# Re-execute the chapter notebooks in place so their stored outputs (compared by nbval) are current.
+notebooks: env
+	$(RUN) python scripts/run_notebooks.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

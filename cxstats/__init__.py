@@ -1,0 +1,39 @@
+"""cxstats: what bad customer service costs, with every figure traced to its source.
+
+The package has two halves: :mod:`cxstats.catalogue`, a cited catalogue of customer-experience
+statistics, and :mod:`cxstats.analyses`, analyses an analyst runs on their own tickets and
+customers. Heavy libraries (statsmodels, altair) are imported only when a function needs them.
+
+Examples
+--------
+>>> import cxstats
+>>> s = cxstats.catalogue.get("hbr-2010-negative-told-10-plus")
+>>> f"{s.value:g}% of {s.base}"
+'48% of people who spread negative word of mouth (had negative things to say) about a company'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "catalogue", "cite"]
+
+_SUBMODULES = {"catalogue", "validation", "citation", "export", "cli", "analyses", "datasets",
+               "models", "charts"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"cxstats.{name}")
+    if name == "cite":
+        from cxstats.citation import cite
+
+        return cite
+    raise AttributeError(f"module 'cxstats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBMODULES)

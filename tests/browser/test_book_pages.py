@@ -1,0 +1,135 @@
+"""Open every page of the built book in headless Chromium (playwright + Debian's /usr/bin/chromium).
+
+Checks: each chart has a non-empty SVG or canvas, no console errors, no request to any host other
+than localhost, and hostile text is displayed as text. One screenshot per page goes to
+``_build/screenshots``. Run by ``make test`` after the book is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+
+from cxstats.display import html_table
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _pages() -> list[Path]:
+    if not HTML.is_dir():
+        return []
+    skip = {"genindex.html", "search.html"}
+    return sorted(p for p in HTML.rglob("*.html")
+                  if p.name not in skip and "_static" not in p.parts and "_sources" not in p.parts)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def serve() -> Iterator[callable]:
+    servers = []
+
+    def start(directory: Path) -> str:
+        handler = functools.partial(_Quiet, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs the Debian package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="networkidle")
+    return page, errors, foreign
+
+
+def test_book_was_built():
+    assert (HTML / "index.html").is_file(), "run `make book` first"
+    assert _pages()
+
+
+@pytest.mark.parametrize("path", _pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+def test_page_renders_offline_without_errors(browser, serve, path):
+    base = serve(HTML)
+    page, errors, foreign = _open(browser, f"{base}/{path.relative_to(HTML).as_posix()}")
+    try:
+        charts = page.locator(".cx-chart")
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            chart.locator("svg, canvas").first.wait_for(timeout=15000)
+            box = chart.locator("svg, canvas").first.bounding_box()
+            assert box and box["width"] > 10 and box["height"] > 10, f"chart {i} is empty"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        name = path.relative_to(HTML).as_posix().replace("/", "__").removesuffix(".html")
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        assert errors == []
+        assert foreign == []
+    finally:
+        page.close()
+
+
+def test_hostile_text_is_displayed_as_text(browser, serve, tmp_path):
+    claim = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"> **bold**'
+    body = html_table(pd.DataFrame({"id": ["x-1"], "claim": [claim]}))
+    (tmp_path / "hostile.html").write_text(f"<!doctype html><html><body>{body}</body></html>",
+                                           encoding="utf-8")
+    base = serve(tmp_path)
+    page, errors, foreign = _open(browser, f"{base}/hostile.html")
+    try:
+        assert page.evaluate("window.__pwned === undefined")
+        assert page.locator("td", has_text="<script>window.__pwned = 1</script>").count() == 1
+        page.fill("input.cx-filter", "pwned")
+        assert page.locator(".cx-count").inner_text() == "1 of 1 rows"
+        page.fill("input.cx-filter", "nothing-matches")
+        assert page.locator(".cx-count").inner_text() == "0 of 1 rows"
+        assert errors == [] and foreign == []
+    finally:
+        page.close()
