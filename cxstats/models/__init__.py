@@ -1,0 +1,33 @@
+"""Models of what bad service costs: churn impact, word of mouth, customer effort, pooling.
+
+Submodules are loaded on first use, so ``import cxstats.models`` stays light:
+
+* :mod:`cxstats.models.impact`: a TARP-style market-damage (churn-impact) model with Monte Carlo
+  uncertainty and a sensitivity table;
+* :mod:`cxstats.models.word_of_mouth`: reach ratio and share telling 10+ people;
+* :mod:`cxstats.models.effort`: Customer Effort Score, effort and loyalty, repeat contacts;
+* :mod:`cxstats.models.pooling`: random-effects pooling of proportions across reports.
+
+Examples
+--------
+>>> from cxstats import models
+>>> sorted(models.__all__)
+['effort', 'impact', 'pooling', 'word_of_mouth']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["effort", "impact", "pooling", "word_of_mouth"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return importlib.import_module(f"cxstats.models.{name}")
+    raise AttributeError(f"module 'cxstats.models' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

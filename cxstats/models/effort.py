@@ -1,0 +1,341 @@
+"""Customer effort: CES scoring, effort and loyalty, and repeat contacts by reason.
+
+Two Customer Effort Score scales are supported, chosen by ``scale``:
+
+* ``"agreement-7"`` (CES 2.0, 2013): agreement from 1 (strongly disagree) to 7 (strongly agree)
+  with a statement such as "The company made it easy for me to handle my issue"; higher = easier.
+  Default top box: 5-7 (any agreement).
+* ``"effort-5"`` (the original 2010 CES): "How much effort did you personally have to put forth to
+  handle your request?" from 1 (very low) to 5 (very high); higher = more effort. Default top box
+  (low effort): 1-2.
+
+The top box is a convention, not a published constant: pass ``top_box`` to change it; the output
+records which scores were counted.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from cxstats.models.effort import ces_summary
+>>> df = pd.DataFrame({"ces": [7, 6, 5, 2, 7, 3], "channel": ["chat"] * 3 + ["phone"] * 3})
+>>> t = ces_summary(df, score="ces", segment="channel")
+>>> t[["segment", "n", "mean", "top_box_share"]]
+  segment  n  mean  top_box_share
+0     all  6   5.0       0.666667
+1    chat  3   6.0       1.000000
+2   phone  3   4.0       0.333333
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SCALES", "ces_summary", "effort_loyalty", "repeat_contact_reasons"]
+
+#: Supported CES scales: (lowest, highest, default top box, direction).
+SCALES: dict[str, tuple[int, int, tuple[int, ...], str]] = {
+    "agreement-7": (1, 7, (5, 6, 7), "higher = easier (agreement that it was easy)"),
+    "effort-5": (1, 5, (1, 2), "higher = more effort; top box = low effort"),
+}
+
+
+def _pandas(data: Any, name: str = "data") -> pd.DataFrame:
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return data
+    if hasattr(data, "to_pandas"):  # polars, pyarrow, duckdb relations
+        return data.to_pandas()
+    raise TypeError(f"{name} must be a pandas or polars DataFrame, not {type(data).__name__}")
+
+
+def _column(df: pd.DataFrame, col: Any, param: str) -> None:
+    if not isinstance(col, str):
+        raise TypeError(f"{param} must be a column name (str), not {type(col).__name__}")
+    if col not in df.columns:
+        raise ValueError(f"{param}={col!r} is not a column; columns: {', '.join(map(str, df))}")
+
+
+def _check_confidence(confidence: float) -> None:
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise TypeError(f"confidence must be a number, not {type(confidence).__name__}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
+
+
+def ces_summary(
+    data: Any,
+    *,
+    score: str = "ces",
+    segment: str | None = None,
+    scale: str = "agreement-7",
+    top_box: Sequence[int] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Mean CES and top-box share, with intervals, overall and by segment.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or polars.DataFrame
+        One row per response.
+    score : str
+        Column of scores (integers on the scale; missing responses are dropped and counted).
+    segment : str, optional
+        Column to break the results down by (e.g. channel, reason, team).
+    scale : {"agreement-7", "effort-5"}
+        Which CES scale the scores are on (see the module notes).
+    top_box : sequence of int, optional
+        Scores counted as the top box; default 5-7 (agreement-7) or 1-2 (effort-5).
+    confidence : float
+        Level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``segment, n, n_missing, mean, mean_ci_low, mean_ci_high, top_box_share,
+        top_box_ci_low, top_box_ci_high, top_box, scale, confidence``; first row ``all``.
+        The mean interval of a group with fewer than 2 responses is missing.
+
+    Raises
+    ------
+    ValueError
+        Unknown scale, scores off the scale or not whole numbers, top-box scores off the
+        scale, a missing column.
+
+    Notes
+    -----
+    Mean: t interval, ``statsmodels.stats.weightstats.DescrStatsW(x).tconfint_mean``.
+    Top box: Wilson interval, ``statsmodels.stats.proportion.proportion_confint(
+    method="wilson")``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = ces_summary(pd.DataFrame({"ces": [1, 2, 5]}), scale="effort-5")
+    >>> print(t.loc[0, "top_box"], round(float(t.loc[0, "top_box_share"]), 4))
+    1,2 0.6667
+    """
+    import numpy as np
+    import pandas as pd
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    df = _pandas(data)
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
+    _check_confidence(confidence)
+    _column(df, score, "score")
+    if segment is not None:
+        _column(df, segment, "segment")
+    lo_s, hi_s, default_box, _ = SCALES[scale]
+    box = tuple(default_box if top_box is None else top_box)
+    if not box or any(isinstance(b, bool) or not isinstance(b, int | np.integer)
+                      or not lo_s <= b <= hi_s for b in box):
+        raise ValueError(f"top_box must be whole scores between {lo_s} and {hi_s}; got {box}")
+    values = pd.to_numeric(df[score], errors="coerce")
+    bad = df[score][values.isna() & df[score].notna()]
+    if len(bad):
+        raise ValueError(f"score column {score!r} has non-numeric values: {bad.unique()[:3]}")
+    observed = values.dropna()
+    off = observed[(observed < lo_s) | (observed > hi_s) | (observed != observed.round())]
+    if len(off):
+        raise ValueError(f"scores must be whole numbers from {lo_s} to {hi_s} on scale {scale!r}"
+                         f"; got {sorted(set(off.tolist()))[:5]}")
+    groups = [("all", values)]
+    if segment is not None:
+        keys = df[segment]
+        for key in pd.unique(keys.dropna()):
+            groups.append((key, values[keys == key]))
+    rows = []
+    for label, v in groups:
+        x = v.dropna().to_numpy(float)
+        n = int(x.size)
+        row = {"segment": label, "n": n, "n_missing": int(v.isna().sum())}
+        if n == 0:
+            raise ValueError(f"segment {label!r} has no non-missing scores")
+        if n >= 2:
+            mlo, mhi = DescrStatsW(x).tconfint_mean(alpha=1 - confidence)
+        else:
+            mlo = mhi = np.nan
+        k = int(np.isin(x, box).sum())
+        blo, bhi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+        row.update(mean=float(x.mean()), mean_ci_low=float(mlo), mean_ci_high=float(mhi),
+                   top_box_share=k / n, top_box_ci_low=float(blo), top_box_ci_high=float(bhi),
+                   top_box=",".join(str(b) for b in sorted(box)), scale=scale,
+                   confidence=float(confidence))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def effort_loyalty(
+    data: Any,
+    *,
+    effort: str,
+    outcome: str,
+    covariates: Sequence[str] = (),
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Logistic regression of a loyalty outcome (repurchase, churn: 0/1) on effort.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or polars.DataFrame
+        One row per customer.
+    effort : str
+        Numeric effort column (e.g. a CES score).
+    outcome : str
+        Binary outcome column (0/1 or bool), e.g. ``churned`` or ``repurchased``.
+    covariates : sequence of str
+        Further numeric columns to adjust for.
+    confidence : float
+        Level of the coefficient intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term (``const``, effort, covariates): ``term, coef, std_err, z, p_value,
+        ci_low, ci_high, odds_ratio, odds_ratio_ci_low, odds_ratio_ci_high, n``.
+
+    Raises
+    ------
+    ValueError
+        An outcome that is not binary, a missing column, fewer than 2 outcome classes,
+        missing values.
+
+    Notes
+    -----
+    ``statsmodels.api.Logit(y, statsmodels.api.add_constant(X)).fit(disp=0)``; intervals from
+    ``result.conf_int(alpha)``, odds ratios are their exponentials.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ces": [1, 2, 3, 4, 5, 6, 7, 2, 5, 6],
+    ...                    "stayed": [0, 0, 1, 0, 1, 1, 1, 1, 0, 1]})
+    >>> effort_loyalty(df, effort="ces", outcome="stayed")["term"].tolist()
+    ['const', 'ces']
+    """
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
+    df = _pandas(data)
+    _check_confidence(confidence)
+    if isinstance(covariates, str):
+        raise TypeError("covariates must be a sequence of column names, not a single str")
+    cols = [effort, *covariates]
+    for c, p in [(effort, "effort"), (outcome, "outcome"), *((c, "covariates") for c in covariates)]:
+        _column(df, c, p)
+    sub = df[[*cols, outcome]]
+    if sub.isna().any().any():
+        raise ValueError("effort, outcome and covariates must have no missing values; drop them "
+                         "first")
+    y = sub[outcome]
+    if y.dtype == bool:
+        y = y.astype(int)
+    if not set(pd.unique(y)) <= {0, 1}:
+        raise ValueError(f"outcome {outcome!r} must be binary (0/1 or bool); got values "
+                         f"{sorted(map(str, pd.unique(y)))[:5]}")
+    if y.nunique() < 2:
+        raise ValueError(f"outcome {outcome!r} has a single class: no relation to estimate")
+    x = sub[cols].apply(pd.to_numeric, errors="raise").astype(float)
+    model = sm.Logit(y.astype(float), sm.add_constant(x, has_constant="add"))
+    res = model.fit(disp=0)
+    ci = res.conf_int(alpha=1 - confidence)
+    out = pd.DataFrame({
+        "term": list(res.params.index), "coef": res.params.to_numpy(),
+        "std_err": res.bse.to_numpy(), "z": res.tvalues.to_numpy(),
+        "p_value": res.pvalues.to_numpy(), "ci_low": ci.iloc[:, 0].to_numpy(),
+        "ci_high": ci.iloc[:, 1].to_numpy()})
+    out["odds_ratio"] = np.exp(out["coef"])
+    out["odds_ratio_ci_low"] = np.exp(out["ci_low"])
+    out["odds_ratio_ci_high"] = np.exp(out["ci_high"])
+    out["n"] = int(res.nobs)
+    return out
+
+
+def repeat_contact_reasons(
+    data: Any,
+    *,
+    reason: str,
+    repeat: str | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Share of repeat contacts by reason, with intervals (and repeat rate per reason).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or polars.DataFrame
+        One row per contact.
+    reason : str
+        Column with the contact reason.
+    repeat : str, optional
+        Boolean (or 0/1) column marking repeat contacts. Without it every row is taken to be a
+        repeat contact.
+    confidence : float
+        Level of the Wilson intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason, repeat_contacts, share_of_repeats, share_ci_low, share_ci_high`` and, with
+        ``repeat``, ``contacts, repeat_rate, repeat_rate_ci_low, repeat_rate_ci_high``;
+        largest share first.
+
+    Notes
+    -----
+    Wilson intervals, ``statsmodels.stats.proportion.proportion_confint(method="wilson")``, one
+    reason at a time (not simultaneous).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"reason": ["billing", "billing", "login", "billing"],
+    ...                    "repeat": [True, False, True, True]})
+    >>> repeat_contact_reasons(df, reason="reason", repeat="repeat")[
+    ...     ["reason", "repeat_contacts", "share_of_repeats", "repeat_rate"]]
+        reason  repeat_contacts  share_of_repeats  repeat_rate
+    0  billing                2          0.666667     0.666667
+    1    login                1          0.333333     1.000000
+    """
+    import pandas as pd
+    from statsmodels.stats.proportion import proportion_confint
+
+    df = _pandas(data)
+    _check_confidence(confidence)
+    _column(df, reason, "reason")
+    if df[reason].isna().any():
+        raise ValueError(f"reason column {reason!r} has missing values; label them first")
+    if repeat is None:
+        flags = pd.Series(True, index=df.index)
+    else:
+        _column(df, repeat, "repeat")
+        flags = df[repeat]
+        if flags.isna().any() or not set(pd.unique(flags)) <= {0, 1}:
+            raise ValueError(f"repeat column {repeat!r} must be boolean or 0/1 with no missing "
+                             "values")
+        flags = flags.astype(bool)
+    total = int(flags.sum())
+    if total == 0:
+        raise ValueError("there are no repeat contacts to break down")
+    rows = []
+    for key in pd.unique(df[reason]):
+        in_reason = (df[reason] == key).to_numpy()
+        k = int(flags[in_reason].sum())
+        lo, hi = proportion_confint(k, total, alpha=1 - confidence, method="wilson")
+        row = {"reason": key, "repeat_contacts": k, "share_of_repeats": k / total,
+               "share_ci_low": float(lo), "share_ci_high": float(hi)}
+        if repeat is not None:
+            n = int(in_reason.sum())
+            rlo, rhi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+            row.update(contacts=n, repeat_rate=k / n, repeat_rate_ci_low=float(rlo),
+                       repeat_rate_ci_high=float(rhi))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out = out.sort_values(["repeat_contacts", "reason"], ascending=[False, True],
+                          kind="stable").reset_index(drop=True)
+    out["confidence"] = float(confidence)
+    return out

@@ -1,0 +1,127 @@
+"""Customer effort: CES scoring, logistic effort->loyalty, repeat contacts by reason."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from cxstats.models.effort import ces_summary, effort_loyalty, repeat_contact_reasons
+
+CES = pd.DataFrame({"ces": [7, 6, 5, 2, 7, 3, 4, None],
+                    "channel": ["chat", "chat", "chat", "phone", "phone", "phone", "chat", "chat"]})
+
+
+def test_ces_agreement_scale_by_hand():
+    t = ces_summary(CES, segment="channel").set_index("segment")
+    # all: 7 answers (one missing), mean 34/7, top box (5-7) = 4 of 7
+    assert t.loc["all", "n"] == 7 and t.loc["all", "n_missing"] == 1
+    assert t.loc["all", "mean"] == pytest.approx(34 / 7)
+    assert t.loc["all", "top_box_share"] == pytest.approx(4 / 7)
+    lo, hi = proportion_confint(4, 7, method="wilson")
+    assert (t.loc["all", "top_box_ci_low"], t.loc["all", "top_box_ci_high"]) == pytest.approx(
+        (lo, hi))
+    x = np.array([7, 6, 5, 2, 7, 3, 4], float)
+    half = stats.t.ppf(0.975, 6) * x.std(ddof=1) / np.sqrt(7)
+    assert t.loc["all", "mean_ci_low"] == pytest.approx(34 / 7 - half)
+    # chat: 7, 6, 5, 4 -> mean 5.5, top box 3/4; phone: 2, 7, 3 -> mean 4, top box 1/3
+    assert t.loc["chat", "mean"] == pytest.approx(5.5)
+    assert t.loc["chat", "top_box_share"] == pytest.approx(0.75)
+    assert t.loc["phone", "top_box_share"] == pytest.approx(1 / 3)
+    assert t.loc["all", "top_box"] == "5,6,7"
+
+
+def test_ces_effort_scale_and_custom_top_box():
+    df = pd.DataFrame({"effort": [1, 2, 3, 4, 5, 1]})
+    t = ces_summary(df, score="effort", scale="effort-5")
+    assert t.loc[0, "top_box_share"] == pytest.approx(3 / 6)  # low effort = 1-2
+    assert t.loc[0, "top_box"] == "1,2"
+    t7 = ces_summary(pd.DataFrame({"ces": [5, 6, 7, 7]}), top_box=(6, 7))
+    assert t7.loc[0, "top_box_share"] == pytest.approx(0.75)
+
+
+def test_ces_accepts_polars():
+    t = ces_summary(pl.DataFrame({"ces": [7, 6, 1]}))
+    assert t.loc[0, "mean"] == pytest.approx(14 / 3)
+
+
+def test_ces_single_answer_has_no_mean_interval():
+    t = ces_summary(pd.DataFrame({"ces": [7, 6, 1], "g": ["a", "a", "b"]}), segment="g")
+    assert np.isnan(t.set_index("segment").loc["b", "mean_ci_low"])
+
+
+@pytest.mark.parametrize(("data", "kwargs", "exc", "match"), [
+    (pd.DataFrame({"ces": [8, 1]}), {}, ValueError, "whole numbers from 1 to 7"),
+    (pd.DataFrame({"ces": [6, 1]}), {"scale": "effort-5"}, ValueError, "from 1 to 5"),
+    (pd.DataFrame({"ces": [2.5, 1]}), {}, ValueError, "whole numbers"),
+    (pd.DataFrame({"ces": ["x", 1]}), {}, ValueError, "non-numeric"),
+    (pd.DataFrame({"ces": [1, 2]}), {"scale": "nps"}, ValueError, "scale must be one of"),
+    (pd.DataFrame({"ces": [1, 2]}), {"top_box": (8,)}, ValueError, "top_box"),
+    (pd.DataFrame({"ces": [1, 2]}), {"score": "CES"}, ValueError, "score='CES' is not a column"),
+    ([1, 2], {}, TypeError, "data must be a pandas or polars DataFrame"),
+])
+def test_ces_bad_input(data, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ces_summary(data, **kwargs)
+
+
+def test_effort_loyalty_matches_statsmodels_directly():
+    rng = np.random.default_rng(11)
+    effort = rng.integers(1, 8, 400)
+    p = 1 / (1 + np.exp(-(-2.0 + 0.5 * effort)))
+    df = pd.DataFrame({"ces": effort, "stayed": rng.random(400) < p,
+                       "tenure": rng.normal(size=400)})
+    t = effort_loyalty(df, effort="ces", outcome="stayed", covariates=["tenure"])
+    ref = sm.Logit(df["stayed"].astype(float),
+                   sm.add_constant(df[["ces", "tenure"]].astype(float))).fit(disp=0)
+    assert t["term"].tolist() == ["const", "ces", "tenure"]
+    assert t["coef"].to_numpy() == pytest.approx(ref.params.to_numpy())
+    assert t["ci_low"].to_numpy() == pytest.approx(ref.conf_int().iloc[:, 0].to_numpy())
+    assert t["odds_ratio"].to_numpy() == pytest.approx(np.exp(ref.params.to_numpy()))
+    assert (t["n"] == 400).all()
+
+
+@pytest.mark.parametrize(("df", "match"), [
+    (pd.DataFrame({"ces": [1, 2, 3], "y": [0, 1, 2]}), "must be binary"),
+    (pd.DataFrame({"ces": [1, 2, 3], "y": [1, 1, 1]}), "single class"),
+    (pd.DataFrame({"ces": [1, None, 3], "y": [0, 1, 0]}), "no missing values"),
+    (pd.DataFrame({"effort": [1, 2, 3], "y": [0, 1, 0]}), "effort='ces' is not a column"),
+])
+def test_effort_loyalty_bad_input(df, match):
+    with pytest.raises(ValueError, match=match):
+        effort_loyalty(df, effort="ces", outcome="y")
+
+
+def test_repeat_contacts_by_hand():
+    df = pd.DataFrame({"reason": ["billing"] * 5 + ["login"] * 3 + ["delivery"] * 2,
+                       "repeat": [1, 1, 1, 0, 0, 1, 0, 0, 1, 1]})
+    t = repeat_contact_reasons(df, reason="reason", repeat="repeat").set_index("reason")
+    # 6 repeat contacts: billing 3, delivery 2, login 1
+    assert t.index.tolist() == ["billing", "delivery", "login"]
+    assert t.loc["billing", "share_of_repeats"] == pytest.approx(3 / 6)
+    assert t.loc["billing", "repeat_rate"] == pytest.approx(3 / 5)
+    assert t.loc["delivery", "repeat_rate"] == pytest.approx(1.0)
+    lo, hi = proportion_confint(3, 6, method="wilson")
+    assert t.loc["billing", ["share_ci_low", "share_ci_high"]].tolist() == pytest.approx([lo, hi])
+    only = repeat_contact_reasons(df[df["repeat"] == 1], reason="reason")
+    assert only["share_of_repeats"].tolist() == pytest.approx([0.5, 1 / 3, 1 / 6])
+    assert "repeat_rate" not in only.columns
+
+
+def test_repeat_contacts_bad_input():
+    with pytest.raises(ValueError, match="boolean or 0/1"):
+        repeat_contact_reasons(pd.DataFrame({"r": ["a"], "x": [2]}), reason="r", repeat="x")
+    with pytest.raises(ValueError, match="no repeat contacts"):
+        repeat_contact_reasons(pd.DataFrame({"r": ["a"], "x": [0]}), reason="r", repeat="x")
+    with pytest.raises(ValueError, match="missing values"):
+        repeat_contact_reasons(pd.DataFrame({"r": ["a", None]}), reason="r")
+
+
+def test_inputs_not_mutated():
+    before = CES.copy()
+    ces_summary(CES, segment="channel")
+    pd.testing.assert_frame_equal(CES, before)
