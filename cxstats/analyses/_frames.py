@@ -1,0 +1,217 @@
+"""The dataframe layer: accept pandas, polars or DuckDB, check columns, count in the input's engine.
+
+Every analysis reduces its input to a small count table (one row per group with the number of rows,
+of usable rows and of events) with a single narwhals ``group_by(...).agg(...)``. The query runs in
+the engine that holds the data: pandas for a pandas frame, polars for a polars frame or LazyFrame
+(eager frames are made lazy first), DuckDB for a DuckDB relation. Only the count table, a few rows,
+is brought into pandas. The caller's object is never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import pandas as pd
+
+from cxstats.analyses import _stats
+
+SUPPORTED = "a pandas DataFrame, a polars DataFrame or LazyFrame, or a DuckDB relation"
+
+#: Prefix of the helper columns added inside the query (never seen by the caller).
+_P = "__cxstats_"
+
+Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
+
+
+def to_narwhals(data: Any, *, param: str) -> Frame:
+    """Wrap ``data`` with narwhals, or raise a TypeError naming ``param`` and what is accepted."""
+    if isinstance(data, nw.DataFrame | nw.LazyFrame):
+        frame = data
+    else:
+        try:
+            frame = nw.from_native(data)
+        except TypeError:
+            raise TypeError(f"{param} must be {SUPPORTED}; got {type(data).__module__}."
+                            f"{type(data).__qualname__}") from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise TypeError(f"{param} must be {SUPPORTED}; got a series")
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_polars():
+        frame = frame.lazy()  # let polars fuse the derived columns into the aggregation
+    return frame
+
+
+def schema_of(frame: Frame) -> dict[str, Any]:
+    return dict(frame.collect_schema())
+
+
+def check_column(schema: dict[str, Any], column: Any, *, param: str, table: str) -> Any:
+    """Return the dtype of ``column`` or raise naming ``param`` and listing the columns."""
+    if not isinstance(column, str):
+        raise TypeError(f"{param} must be a column name (str); got {column!r}")
+    if column not in schema:
+        shown = ", ".join(repr(c) for c in list(schema)[:30])
+        raise ValueError(f"{param}={column!r} is not a column of {table}; its columns are: {shown}")
+    return schema[column]
+
+
+def check_by(schema: dict[str, Any], by: Any, *, table: str, reserved: dict[str, str]
+             ) -> list[str]:
+    """Normalise the grouping columns ``by`` (None, a name or a list of names)."""
+    if by is None:
+        return []
+    cols = [by] if isinstance(by, str) else by
+    if not isinstance(cols, Sequence) or isinstance(cols, str):
+        raise TypeError(f"by must be None, a column name or a list of column names; got {by!r}")
+    cols = list(cols)
+    for col in cols:
+        check_column(schema, col, param="by", table=table)
+        if col.startswith(_P):
+            raise ValueError(f"by: column names starting with {_P!r} are reserved")
+    if len(set(cols)) != len(cols):
+        raise ValueError(f"by must not repeat a column; got {by!r}")
+    for col in cols:
+        if col in reserved:
+            raise ValueError(f"by={col!r} is already the {reserved[col]} column")
+    return cols
+
+
+def is_label(dtype: Any) -> bool:
+    return isinstance(dtype, nw.String | nw.Categorical | nw.Enum)
+
+
+def is_number(dtype: Any) -> bool:
+    return bool(dtype.is_numeric())
+
+
+def missing(column: str, dtype: Any) -> nw.Expr:
+    """True where the value is missing (null, or NaN in a float column); never null itself."""
+    expr = nw.col(column).is_null()
+    if dtype.is_float():
+        expr = expr | nw.col(column).is_nan().fill_null(False)
+    return expr
+
+
+@dataclass(frozen=True)
+class Binary:
+    """How one column is read as a yes/no outcome.
+
+    The engine groups by ``keys`` (raw columns, or boolean helper columns defined in ``derived``);
+    the methods then read the small count table: which rows are missing, which are events, which
+    hold a value outside the allowed set.
+    """
+
+    column: str
+    kind: str  # "label", "bool", "threshold" or "codes"
+    keys: tuple[str, ...]
+    derived: dict[str, nw.Expr]
+    allowed: str
+    event_value: Any = None
+    other_value: Any = None
+
+    def is_missing(self, table: pd.DataFrame) -> pd.Series:
+        if self.kind == "threshold":
+            return table[self.keys[1]].astype(bool)
+        return table[self.column].isna()
+
+    def is_event(self, table: pd.DataFrame) -> pd.Series:
+        miss = self.is_missing(table)
+        if self.kind == "threshold":
+            return table[self.keys[0]].astype(bool) & ~miss
+        values = table[self.column].astype(object)
+        return (values == self.event_value) & ~miss
+
+    def invalid_values(self, table: pd.DataFrame) -> list[Any]:
+        """Values present in the count table that are neither the event nor the non-event."""
+        if self.kind in ("threshold", "bool"):
+            return []
+        miss = self.is_missing(table)
+        values = table[self.column].astype(object)
+        bad = ~miss & ~values.isin([self.event_value, self.other_value])
+        return sorted({_plain(v) for v in values[bad]}, key=repr)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
+           event_label: str, other_label: str, label_params: tuple[str, str],
+           threshold: Any, threshold_param: str, event_below: bool, bool_event: bool) -> Binary:
+    """Read ``column`` as an outcome: labels, a boolean, 0/1 codes or a rating with a threshold.
+
+    * string/categorical: ``event_label`` is the event, ``other_label`` the non-event; any other
+      value is an error;
+    * boolean: ``True`` is the event when ``bool_event`` is True, else ``False`` is;
+    * numeric with ``threshold``: the event is ``value < threshold`` when ``event_below`` else
+      ``value >= threshold``;
+    * numeric without ``threshold``: 1 is the event and 0 the non-event (any other value is an error).
+
+    Missing values (null, NaN) are not usable rows; they are counted but not analysed.
+    """
+    dtype = check_column(schema, column, param=param, table=table)
+    if threshold is not None and not is_number(dtype):
+        raise TypeError(f"{threshold_param} applies to a numeric {param} column; {param}={column!r}"
+                        f" has dtype {dtype} (leave {threshold_param}=None)")
+    if is_label(dtype):
+        ev_p, other_p = label_params
+        if event_label == other_label:
+            raise ValueError(f"{ev_p} and {other_p} must differ; both are {event_label!r}")
+        return Binary(column, "label", (column,), {},
+                      f"{event_label!r} or {other_label!r} (set by {ev_p}= and {other_p}=)",
+                      event_label, other_label)
+    if isinstance(dtype, nw.Boolean):
+        return Binary(column, "bool", (column,), {}, "True or False", bool_event, not bool_event)
+    if is_number(dtype):
+        if threshold is None:
+            return Binary(column, "codes", (column,), {},
+                          f"0 or 1 (or pass {threshold_param}= to cut a rating)", 1, 0)
+        thr = _stats.check_number(threshold, param=threshold_param)
+        col = nw.col(column)
+        flag, miss = f"{_P}{param}_flag", f"{_P}{param}_missing"
+        event = (col < thr) if event_below else (col >= thr)
+        return Binary(column, "threshold", (flag, miss),
+                      {flag: event.fill_null(False), miss: missing(column, dtype)},
+                      f"numbers (cut at {threshold_param}={threshold!r})")
+    hint = (" (an object column: convert it first, e.g. .astype('boolean') or .astype('string'))"
+            if isinstance(dtype, nw.Object) else "")
+    raise TypeError(f"{param}={column!r} must hold labels (string/categorical), booleans or "
+                    f"numbers; its dtype is {dtype}{hint}")
+
+
+def count(frame: Frame, *, keys: Sequence[str], derived: dict[str, nw.Expr]) -> pd.DataFrame:
+    """Group ``frame`` by ``keys`` and count the rows, in the frame's own engine.
+
+    ``derived`` adds helper key columns (boolean expressions) before grouping. Missing values in a
+    key form their own group. Returns a small pandas DataFrame with the ``keys`` and ``n_rows``
+    (int64); groups with no rows (unused categories) are dropped.
+    """
+    work = frame.with_columns(**derived) if derived else frame
+    out = work.group_by(*dict.fromkeys(keys)).agg(n_rows=nw.len())
+    if isinstance(out, nw.LazyFrame):
+        out = out.collect()
+    table = out.to_pandas()
+    table["n_rows"] = pd.to_numeric(table["n_rows"]).fillna(0).astype("int64")
+    return table.loc[table["n_rows"] > 0].reset_index(drop=True)
+
+
+def check_not_empty(table: pd.DataFrame, *, table_name: str) -> None:
+    if table.empty or int(table["n_rows"].sum()) == 0:
+        raise ValueError(f"{table_name} is empty (no rows to analyse)")
+
+
+def check_by_keys(table: pd.DataFrame, by: Sequence[str]) -> None:
+    """Missing values in the grouping columns are an error, not a silent extra group."""
+    for col in by:
+        if table[col].isna().any():
+            raise ValueError(f"by column {col!r} has missing values; fill them (e.g. with "
+                             "'unknown') or drop those rows first")
+
+
+def describe_group(by: Sequence[str], key: Any) -> str:
+    if not by:
+        return "the data"
+    values = key if isinstance(key, tuple) else (key,)
+    return "group " + ", ".join(f"{c}={v!r}" for c, v in zip(by, values, strict=True))

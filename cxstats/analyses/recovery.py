@@ -1,0 +1,220 @@
+"""Recovery: does a complaint resolved with relief get disputed less often?
+
+Built for complaint data shaped like the CFPB Consumer Complaint Database (one row per complaint
+with the company's response and whether the consumer disputed it), but any table with a response
+category and a yes/no dispute (or re-contact, or escalation) column fits. ``1 - dispute rate`` is
+reported as the forgiveness rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cxstats.analyses import _frames, _stats
+
+__all__ = ["CFPB_NO_RELIEF", "CFPB_RELIEF", "RecoveryResult", "dispute_by_response"]
+
+#: CFPB "Company response to consumer" values that give the consumer relief.
+CFPB_RELIEF = ("Closed with monetary relief", "Closed with non-monetary relief")
+#: CFPB responses that close the complaint without relief.
+CFPB_NO_RELIEF = ("Closed with explanation", "Closed")
+
+_USABLE = _frames._P + "usable"
+_EVENT = _frames._P + "disputed"
+
+
+@dataclass(frozen=True, eq=False)
+class RecoveryResult:
+    """What :func:`dispute_by_response` returns.
+
+    Attributes
+    ----------
+    by_response : pandas.DataFrame
+        One row per response value with a usable dispute outcome: ``response, relief`` (one of
+        ``"relief"``, ``"no_relief"``, ``"other"``), ``n, disputed, dispute_rate,
+        dispute_rate_low, dispute_rate_high``.
+    contrast : pandas.DataFrame
+        One row, relief against no relief: ``n_relief, disputed_relief, dispute_rate_relief,
+        n_no_relief, disputed_no_relief, dispute_rate_no_relief, difference, difference_low,
+        difference_high, risk_ratio, risk_ratio_low, risk_ratio_high, p_value,
+        forgiveness_relief, forgiveness_relief_low, forgiveness_relief_high,
+        forgiveness_no_relief, forgiveness_no_relief_low, forgiveness_no_relief_high``.
+        Difference and ratio are relief minus / over no relief.
+    confidence, alternative : float, str
+        As passed.
+    n_complaints, n_excluded : int
+        Rows in the input; rows left out because the response or the dispute value is missing.
+    """
+
+    by_response: pd.DataFrame
+    contrast: pd.DataFrame
+    confidence: float
+    alternative: str
+    n_complaints: int
+    n_excluded: int
+
+
+def dispute_by_response(
+    complaints: Any,
+    *,
+    response: str = "Company response to consumer",
+    disputed: str = "Consumer disputed?",
+    relief: Sequence[str] = CFPB_RELIEF,
+    no_relief: Sequence[str] = CFPB_NO_RELIEF,
+    positive: str = "Yes",
+    negative: str = "No",
+    confidence: float = 0.95,
+    alternative: str = "two-sided",
+) -> RecoveryResult:
+    """Dispute rate by company response, and relief against no relief.
+
+    Parameters
+    ----------
+    complaints : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+        One row per complaint. Counting runs in this object's own engine; it is not modified.
+    response : str, default "Company response to consumer"
+        Column with the company's response (string or categorical).
+    disputed : str, default "Consumer disputed?"
+        Column saying whether the consumer disputed the response: labels ``positive``/``negative``,
+        booleans (True = disputed) or 0/1.
+    relief, no_relief : sequence of str
+        Response values pooled as "relief" and as "no relief" (defaults: the CFPB's values). They
+        must not overlap; other responses (e.g. "Untimely response") appear in ``by_response``
+        only.
+    positive, negative : str, default "Yes", "No"
+        Labels of a string ``disputed`` column; any other value is an error.
+    confidence : float, default 0.95
+        Confidence level of every interval, strictly between 0 and 1.
+    alternative : {"two-sided", "larger", "smaller"}, default "two-sided"
+        Alternative hypothesis for the dispute-rate difference relief minus no relief ("smaller":
+        relief is disputed less).
+
+    Returns
+    -------
+    RecoveryResult
+        Tidy DataFrames ``.by_response`` and ``.contrast``.
+
+    Raises
+    ------
+    TypeError
+        Unsupported dataframe, unusable dtype, or an option of the wrong type.
+    ValueError
+        Missing column, empty input, labels outside the allowed set, all-missing outcome,
+        overlapping ``relief``/``no_relief``, no usable complaint in the relief or no-relief group
+        (n = 0), or an option out of range.
+
+    Notes
+    -----
+    Rows with a missing response or dispute value are left out (``n_excluded``); in the CFPB data
+    the dispute field is blank for some complaints and was dropped in 2017.
+
+    * rate intervals: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``;
+    * difference: ``statsmodels.stats.proportion.confint_proportions_2indep(compare="diff",
+      method="newcomb")``; risk ratio: the same call with ``compare="ratio",
+      method="log-adjusted"``; ``p_value``: ``test_proportions_2indep(compare="diff",
+      method="score", alternative=alternative)``.
+
+    Relief is not assigned at random: companies grant it to some complaints and not others, so
+    the contrast is an association, not the effect of granting relief.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxstats.analyses import dispute_by_response
+    >>> c = pd.DataFrame({
+    ...     "Company response to consumer": ["Closed with monetary relief"] * 20
+    ...         + ["Closed with explanation"] * 40,
+    ...     "Consumer disputed?": ["Yes"] * 2 + ["No"] * 18 + ["Yes"] * 10 + ["No"] * 30})
+    >>> res = dispute_by_response(c)
+    >>> res.by_response[["response", "relief", "n", "disputed", "dispute_rate"]]
+                          response     relief   n  disputed  dispute_rate
+    0      Closed with explanation  no_relief  40        10          0.25
+    1  Closed with monetary relief     relief  20         2          0.10
+    >>> round(float(res.contrast.loc[0, "difference"]), 2)
+    -0.15
+    >>> float(res.contrast.loc[0, "forgiveness_relief"])
+    0.9
+    """
+    frame = _frames.to_narwhals(complaints, param="complaints")
+    confidence = _stats.check_confidence(confidence)
+    alternative = _stats.check_alternative(alternative)
+    positive = _stats.check_label(positive, param="positive")
+    negative = _stats.check_label(negative, param="negative")
+    relief_t = _stats.check_labels(relief, param="relief")
+    no_relief_t = _stats.check_labels(no_relief, param="no_relief")
+    overlap = sorted(set(relief_t) & set(no_relief_t))
+    if overlap:
+        raise ValueError(f"relief and no_relief must not share values; both contain {overlap!r}")
+    schema = _frames.schema_of(frame)
+    r_dtype = _frames.check_column(schema, response, param="response", table="complaints")
+    if not _frames.is_label(r_dtype):
+        raise TypeError(f"response={response!r} must hold labels (string or categorical); its "
+                        f"dtype is {r_dtype}")
+    if disputed == response:
+        raise ValueError(f"response and disputed must be different columns; both are {disputed!r}")
+    out = _frames.binary(schema, disputed, param="disputed", table="complaints",
+                         event_label=positive, other_label=negative,
+                         label_params=("positive", "negative"), threshold=None,
+                         threshold_param="outcome_threshold", event_below=False, bool_event=True)
+    table = _frames.count(frame, keys=[response, *out.keys], derived=out.derived)
+    _frames.check_not_empty(table, table_name="complaints")
+    found = out.invalid_values(table)
+    if found:
+        raise ValueError(f"disputed={disputed!r} has values outside the allowed set "
+                         f"{out.allowed}: found {found[:5]!r}")
+    r_miss = table[response].isna()
+    usable = ~r_miss & ~out.is_missing(table)
+    table[_USABLE] = table["n_rows"].where(usable, 0)
+    table[_EVENT] = table["n_rows"].where(usable & out.is_event(table), 0)
+    n_complaints = int(table["n_rows"].sum())
+    n_usable = int(table[_USABLE].sum())
+    if n_usable == 0:
+        raise ValueError(f"no complaint has both a response and a dispute value (disputed="
+                         f"{disputed!r} is missing wherever response is present)")
+    table = table.loc[~r_miss].copy()
+    table["response"] = table[response].astype(str)
+    table = (table.groupby("response", sort=True)[[_USABLE, _EVENT]].sum().reset_index()
+             .rename(columns={_USABLE: "n", _EVENT: "disputed"}))
+    table = table.loc[table["n"] > 0].reset_index(drop=True)
+    kind = {**{v: "relief" for v in relief_t}, **{v: "no_relief" for v in no_relief_t}}
+    low, high = _stats.wilson(table["disputed"], table["n"], confidence)
+    by_response = pd.DataFrame({
+        "response": table["response"].to_numpy(dtype=object),
+        "relief": [kind.get(r, "other") for r in table["response"]],
+        "n": table["n"].astype("int64").to_numpy(),
+        "disputed": table["disputed"].astype("int64").to_numpy(),
+        "dispute_rate": (table["disputed"] / table["n"]).to_numpy(dtype=float),
+        "dispute_rate_low": low,
+        "dispute_rate_high": high,
+    })
+
+    sizes = {}
+    for name, values in (("relief", relief_t), ("no_relief", no_relief_t)):
+        part = by_response.loc[by_response["response"].isin(values)]
+        n, d = int(part["n"].sum()), int(part["disputed"].sum())
+        if n == 0:
+            raise ValueError(f"no complaint with a dispute value has a {name} response "
+                             f"{name}={values!r} (n = 0); check {name}= against the values of "
+                             f"response={response!r}")
+        sizes[name] = (n, d)
+    (n1, d1), (n2, d2) = sizes["relief"], sizes["no_relief"]
+    c = _stats.contrast(d1, n1, d2, n2, confidence=confidence, alternative=alternative)
+    f_low, f_high = _stats.wilson([n1 - d1, n2 - d2], [n1, n2], confidence)
+    contrast = pd.DataFrame([{
+        "n_relief": n1, "disputed_relief": d1, "dispute_rate_relief": d1 / n1,
+        "n_no_relief": n2, "disputed_no_relief": d2, "dispute_rate_no_relief": d2 / n2,
+        "difference": c.difference, "difference_low": c.difference_low,
+        "difference_high": c.difference_high, "risk_ratio": c.risk_ratio,
+        "risk_ratio_low": c.risk_ratio_low, "risk_ratio_high": c.risk_ratio_high,
+        "p_value": c.p_value,
+        "forgiveness_relief": 1 - d1 / n1, "forgiveness_relief_low": float(f_low[0]),
+        "forgiveness_relief_high": float(f_high[0]),
+        "forgiveness_no_relief": 1 - d2 / n2, "forgiveness_no_relief_low": float(f_low[1]),
+        "forgiveness_no_relief_high": float(f_high[1]),
+    }])
+    return RecoveryResult(by_response, contrast, confidence, alternative, n_complaints,
+                          n_complaints - n_usable)
