@@ -11,6 +11,7 @@ RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 export UV_LINK_MODE := copy
+export UV_COMPILE_BYTECODE := 1
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
@@ -38,6 +39,7 @@ browser: book-html
 test: lint unit nbval browser
 
 book-html: env
+	$(RUN) python scripts/make_source_pages.py
 	$(RUN) jupyter-book build . --builder html -W -n --keep-going --quiet
 	@test -f _build/html/index.html
 

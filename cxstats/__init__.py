@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = ["__version__", "catalogue", "cite"]
 
-_SUBMODULES = {"catalogue", "validation", "citation", "export", "cli", "analyses", "datasets",
+_SUBMODULES = {"catalogue", "validation", "citation", "export", "cli", "analyses", "datasets", "display",
                "models", "charts"}
 
 

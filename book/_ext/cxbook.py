@@ -1,12 +1,57 @@
 """Small Sphinx extension for the cxstats handbook.
 
+- Serves the Vega / Vega-Lite / vega-embed JavaScript from the book itself: at ``builder-inited``
+  the self-contained bundle made by :func:`cxstats.charts.javascript_bundle` is written (once, then
+  cached under ``_build/.cxstats``) to ``_static/cxstats-vega.js`` of the output, and every page
+  holding a ``cx-chart`` loads it. No CDN is ever referenced.
+- Warns (an error under ``-W``) when a page would load a script or stylesheet from the network.
 - Removes duplicated ``<script>`` tags: sphinx-thebe registers its inline configuration on every
   ``env-before-read-docs`` event, and a second ``const THEBE_JS_URL`` is a JavaScript error.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
 from typing import Any
+
+from sphinx.util import logging
+
+from cxstats import charts
+
+logger = logging.getLogger(__name__)
+_REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+def _bundle_cache(app: Any) -> Path:
+    # Keyed by package versions (read without importing altair or vl-convert: a warm build
+    # with a cached bundle stays cheap).
+    from importlib.metadata import version
+
+    name = (f"vega-bundle-r{charts.BUNDLE_REVISION}-altair{version('altair')}"
+            f"-vlc{version('vl-convert-python')}.js")
+    return Path(app.doctreedir).parent / ".cxstats" / name
+
+
+def _write_bundle(app: Any) -> None:
+    if app.builder.format != "html":
+        return
+    cache = _bundle_cache(app)
+    if not cache.is_file():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(charts.javascript_bundle(), encoding="utf-8")
+        tmp.replace(cache)
+    target = Path(app.outdir) / "_static" / charts.BUNDLE_NAME
+    if not target.is_file() or target.stat().st_size != cache.stat().st_size:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache, target)
+
+
+def _add_bundle(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if 'class="cx-chart"' in (context.get("body") or ""):
+        app.add_js_file(charts.BUNDLE_NAME, priority=200)
 
 
 def _dedupe(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -19,6 +64,11 @@ def _dedupe(app: Any, pagename: str, templatename: str, context: dict, doctree: 
         for item in files:
             attrs = getattr(item, "attributes", {}) or {}
             name = getattr(item, "filename", None) or (str(item) if isinstance(item, str) else "")
+            if _REMOTE.match(name or ""):
+                # The book must work offline: a remote script (e.g. MathJax from a CDN when a
+                # page uses $math$) is an error under -W.
+                logger.warning("page %s loads %s from the network; the book must work offline",
+                               pagename, name, type="cxbook", subtype="remote")
             ident = (name, tuple(sorted((k, str(v)) for k, v in attrs.items())))
             if ident in seen:
                 continue
@@ -28,5 +78,7 @@ def _dedupe(app: Any, pagename: str, templatename: str, context: dict, doctree: 
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _write_bundle)
+    app.connect("html-page-context", _add_bundle, priority=400)
     app.connect("html-page-context", _dedupe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -133,3 +133,32 @@ def test_hostile_text_is_displayed_as_text(browser, serve, tmp_path):
         assert errors == [] and foreign == []
     finally:
         page.close()
+
+
+def test_chart_with_hostile_text_draws_and_shows_it_as_text(browser, serve, tmp_path):
+    import altair as alt
+
+    from cxstats.charts import BUNDLE_NAME, to_html
+
+    bundle = HTML / "_static" / BUNDLE_NAME
+    assert bundle.is_file(), "the book build must write _static/" + BUNDLE_NAME
+    claim = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">'
+    chart = alt.Chart(pd.DataFrame({"claim": [claim], "y": [3]})).mark_bar(size=60).encode(
+        x=alt.X("claim:N", axis=None), y="y:Q", tooltip=["claim:N"]).properties(width=200)
+    shutil.copyfile(bundle, tmp_path / BUNDLE_NAME)
+    (tmp_path / "chart.html").write_text(
+        f'<!doctype html><html><head><script src="{BUNDLE_NAME}"></script></head>'
+        f"<body>{to_html(chart)}</body></html>", encoding="utf-8")
+    base = serve(tmp_path)
+    page, errors, foreign = _open(browser, f"{base}/chart.html")
+    try:
+        mark = page.locator(".cx-chart svg .mark-rect path").first
+        mark.wait_for(timeout=15000)
+        mark.hover()
+        tip = page.locator("#vg-tooltip-element")
+        tip.wait_for(state="visible", timeout=5000)
+        assert claim in tip.inner_text()
+        assert page.evaluate("window.__pwned === undefined")
+        assert errors == [] and foreign == []
+    finally:
+        page.close()

@@ -1,0 +1,381 @@
+"""Altair charts for the handbook that render offline, and their static (print) fallback.
+
+:func:`to_html` turns an Altair chart into ``<div class="cx-chart">`` plus a ``vegaEmbed`` call.
+The Vega, Vega-Lite and vega-embed JavaScript is not loaded from a CDN: the book serves one
+self-contained bundle, ``_static/cxstats-vega.js``, made by :func:`javascript_bundle` (the book's
+Sphinx extension writes it at build time). :func:`show` displays a chart in a notebook with that
+HTML and, for print and PDF builders, a PNG made by vl-convert; :func:`save_static` writes a PNG,
+SVG or PDF file.
+
+The chart builders (:func:`claims_chart`, :func:`discrepancies_chart`) take catalogue frames and
+return interactive charts (tooltips on every mark).
+
+Examples
+--------
+>>> import altair as alt
+>>> import pandas as pd
+>>> chart = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(
+...     x="x", y="y", tooltip=["x", "y"])
+>>> out = to_html(chart)
+>>> out.startswith('<div class="cx-chart"') and "vegaEmbed(" in out
+True
+>>> "cdn" in out or "https://" in out.replace(alt.SCHEMA_URL, "")
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
+
+__all__ = [
+    "BUNDLE_NAME",
+    "BUNDLE_REVISION",
+    "STATUS_COLORS",
+    "STATUS_ORDER",
+    "Chart",
+    "claims_chart",
+    "discrepancies_chart",
+    "fmt_value",
+    "javascript_bundle",
+    "md_text",
+    "save_static",
+    "show",
+    "spec_json",
+    "to_html",
+    "vegalite_version",
+]
+
+#: File name of the JavaScript bundle in the book's ``_static`` folder.
+BUNDLE_NAME = "cxstats-vega.js"
+#: Bumped whenever :func:`javascript_bundle` changes the way it wraps the code (cache key).
+BUNDLE_REVISION = 2
+
+#: Verification statuses in display order, and their colours (colour-blind safe).
+STATUS_ORDER = ("confirmed", "partly-confirmed", "not-confirmed", "retracted")
+STATUS_COLORS = ("#1b7837", "#7fbf7b", "#c2a5cf", "#762a83")
+
+_EMBED = """<script>
+(function () {
+  var spec = %(spec)s;
+  function draw() {
+    window.vegaEmbed("#%(id)s", spec, {actions: false, renderer: "svg"})
+      .catch(function (err) { console.error("cxstats chart %(id)s: " + err); });
+  }
+  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }
+})();
+</script>"""
+
+
+def vegalite_version() -> str:
+    """The Vega-Lite ``major.minor`` version that the installed Altair writes, e.g. ``"6.4"``.
+
+    Examples
+    --------
+    >>> import re
+    >>> bool(re.fullmatch(r"\\d+\\.\\d+", vegalite_version()))
+    True
+    """
+    import altair as alt
+
+    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return f"{major}.{minor}"
+
+
+def javascript_bundle() -> str:
+    """One self-contained script defining ``window.vegaEmbed``, ``vega`` and ``vegaLite``.
+
+    The Vega-Lite version matches the schema Altair writes (:func:`vegalite_version`); if
+    vl-convert does not ship that exact version, the closest one of the same major version is
+    used. Needs ``vl-convert-python`` (the ``book`` dependency group).
+    """
+    import vl_convert as vlc
+
+    wanted = vegalite_version()
+    available = vlc.get_vegalite_versions()
+    if wanted not in available:
+        major = wanted.split(".")[0]
+        same = [v for v in available if v.split(".")[0] == major]
+        if not same:
+            raise RuntimeError(f"vl-convert has no Vega-Lite {major}.x (has {', '.join(available)})")
+        wanted = max(same, key=lambda v: tuple(int(p) for p in v.split(".")))
+    code = vlc.javascript_bundle(vl_version=wanted)
+    # The bundle declares top-level consts (e.g. ``_``) that clash with the page's other scripts
+    # (Sphinx's underscore.js): keep them in a function scope; only the window.* names leak.
+    header = f"/* Vega, Vega-Lite, vega-embed (vl-convert, Vega-Lite {wanted}) */"
+    return f"{header}\n(function () {{\n{code}\n}})();\n"
+
+
+def spec_json(chart: alt.TopLevelMixin) -> str:
+    """The chart's Vega-Lite spec as JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so data containing ``</script>`` cannot
+    end the script; the browser still sees the original text.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> c = alt.Chart(pd.DataFrame({"t": ["</script><b>"]})).mark_point().encode(tooltip="t")
+    >>> text = spec_json(c)
+    >>> "</script>" in text, "\\\\u003c/script\\\\u003e" in text
+    (False, True)
+    """
+    text = json.dumps(chart.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
+def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
+    """HTML that draws ``chart`` with the book's local vega-embed bundle (no CDN).
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any top-level Altair chart.
+    chart_id : str, optional
+        The element id; default a stable hash of the spec (the same chart gives the same HTML).
+
+    Returns
+    -------
+    str
+        ``<div class="cx-chart" id=...></div>`` followed by a script that calls ``vegaEmbed``
+        once ``window.vegaEmbed`` exists (the page loads ``_static/cxstats-vega.js``).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> c = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
+    >>> to_html(c) == to_html(c)
+    True
+    >>> 'id="cx-chart-demo"' in to_html(c, chart_id="demo")
+    True
+    >>> to_html("not a chart")
+    Traceback (most recent call last):
+    ...
+    TypeError: chart must be an Altair chart, not str
+    """
+    if not hasattr(chart, "to_dict") or isinstance(chart, str | dict):
+        raise TypeError(f"chart must be an Altair chart, not {type(chart).__name__}")
+    spec = spec_json(chart)
+    if chart_id is None:
+        chart_id = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
+    ident = "cx-chart-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in chart_id)
+    title = _title(chart)
+    label = f' role="img" aria-label="{html.escape(title)}"' if title else ""
+    return (f'<div class="cx-chart" id="{ident}"{label}></div>\n'
+            + _EMBED % {"spec": spec, "id": ident})
+
+
+def _title(chart: Any) -> str:
+    title = chart.to_dict().get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return str(title) if title else ""
+
+
+class Chart:
+    """A chart ready for display: HTML for the browser, PNG for print (see :func:`show`)."""
+
+    def __init__(self, chart: alt.TopLevelMixin, *, fallback: bool = True) -> None:
+        self.chart = chart
+        self.fallback = fallback
+
+    def _repr_html_(self) -> str:
+        return to_html(self.chart)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"text/html": to_html(self.chart)}
+        if self.fallback:
+            import base64
+
+            png = _static_bytes(self.chart, "png")
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+        return bundle
+
+
+def show(chart: alt.TopLevelMixin, *, fallback: bool = True) -> Chart:
+    """Wrap a chart for display in a book notebook (make it the last expression of a cell).
+
+    The HTML builder uses the ``text/html`` output (interactive, offline); builders that cannot
+    run JavaScript (LaTeX/PDF) use the ``image/png`` fallback made by vl-convert.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> c = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
+    >>> sorted(show(c, fallback=False)._repr_mimebundle_())
+    ['text/html']
+    """
+    return Chart(chart, fallback=fallback)
+
+
+def _static_bytes(chart: Any, fmt: str, *, scale: float = 2) -> bytes:
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    version = "v" + vegalite_version().replace(".", "_")
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, vl_version=version, scale=scale)
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec, vl_version=version).encode("utf-8")
+    if fmt == "pdf":
+        return vlc.vegalite_to_pdf(spec, vl_version=version)
+    raise ValueError(f"format must be png, svg or pdf; got {fmt!r}")
+
+
+def save_static(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2) -> Path:
+    """Write a static copy of ``chart`` (PNG, SVG or PDF, from the file suffix) with vl-convert.
+
+    Examples
+    --------
+    >>> import tempfile, altair as alt, pandas as pd
+    >>> c = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:O", y="x:Q")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = save_static(c, Path(d) / "c.svg")
+    ...     p.read_text(encoding="utf-8").lstrip().startswith("<svg")
+    True
+    >>> save_static(c, "c.gif")
+    Traceback (most recent call last):
+    ...
+    ValueError: format must be png, svg or pdf; got 'gif'
+    """
+    path = Path(path)
+    data = _static_bytes(chart, path.suffix.lower().lstrip("."), scale=scale)
+    path.write_bytes(data)
+    return path
+
+
+def _status_scale() -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_COLORS))
+
+
+def claims_chart(table: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Statistics by producer type, coloured by status; one block per claim, with its text.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`cxstats.catalogue.table` (at least ``id, claim, producer, producer_type,
+        status, published_year``).
+    title : str, optional
+        Chart title.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> spec = claims_chart(catalogue.table()).to_dict()
+    >>> spec["mark"]["type"], "tooltip" in spec["encoding"]
+    ('bar', True)
+    """
+    import altair as alt
+
+    data = table[["id", "claim", "producer", "producer_type", "status", "published_year"]].copy()
+    data["published_year"] = data["published_year"].astype("string").fillna("unknown")
+    data["one"] = 1
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        y=alt.Y("producer_type:N", title="Producer type", sort="-x"),
+        x=alt.X("sum(one):Q", title="Statistics in the catalogue"),
+        color=alt.Color("status:N", title="Status", scale=_status_scale(),
+                        sort=list(STATUS_ORDER)),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("producer:N", title="Producer"),
+                 alt.Tooltip("published_year:N", title="Published"),
+                 alt.Tooltip("id:N", title="Id")],
+    ).transform_calculate(
+        status_rank=f"indexof({json.dumps(list(STATUS_ORDER))}, datum.status)",
+    ).properties(width="container", height=alt.Step(40),
+                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(title=title) if title else chart
+
+
+def discrepancies_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Discrepancies by kind, coloured by the producer type of the source; tooltips explain each.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`cxstats.catalogue.discrepancies` joined with the table: at least ``statistic_id,
+        kind, explanation, producer, producer_type``.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> d = catalogue.discrepancies().merge(
+    ...     catalogue.table()[["id", "producer", "producer_type"]],
+    ...     left_on="statistic_id", right_on="id")
+    >>> discrepancies_chart(d).to_dict()["encoding"]["y"]["field"]
+    'kind'
+    """
+    import altair as alt
+
+    data = frame[["statistic_id", "kind", "explanation", "producer", "producer_type"]].copy()
+    data["one"] = 1
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        y=alt.Y("kind:N", title="Kind of discrepancy", sort="-x"),
+        x=alt.X("sum(one):Q", title="Discrepancies"),
+        color=alt.Color("producer_type:N", title="Source producer type",
+                        scale=alt.Scale(scheme="tableau10")),
+        tooltip=[alt.Tooltip("kind:N", title="Kind"),
+                 alt.Tooltip("explanation:N", title="What differs"),
+                 alt.Tooltip("statistic_id:N", title="Statistic"),
+                 alt.Tooltip("producer:N", title="Source")],
+    ).properties(width="container", height=alt.Step(40),
+                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(title=title) if title else chart
+
+
+def md_text(text: object) -> str:
+    """Escape text for MyST Markdown in the book: Markdown, HTML, ``$`` (math) and ``&``.
+
+    Builds on :func:`cxstats.cli.escape_markdown`; a claim containing ``<script>`` or ``$100``
+    shows literally.
+
+    Examples
+    --------
+    >>> md_text("costs over $100 & <b>more</b>")
+    'costs over \\\\$100 \\\\& \\\\<b\\\\>more\\\\</b\\\\>'
+    """
+    from cxstats.cli import escape_markdown
+
+    return "".join("\\" + ch if ch in "$&" else ch for ch in escape_markdown(text))
+
+
+def fmt_value(value: float | None, unit: str | None) -> str:
+    """A catalogue value with its unit, as plain text: ``80%``, ``10 people``, ``US$100``.
+
+    Examples
+    --------
+    >>> fmt_value(80.0, "percent"), fmt_value(2.6, "ratio"), fmt_value(100.0, "usd")
+    ('80%', '2.6×', 'US$100')
+    >>> fmt_value(70000000.0, "posts"), fmt_value(None, None)
+    ('70,000,000 posts', 'no single figure')
+    """
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no single figure"
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "ratio":
+        return f"{text}×"
+    if unit == "usd":
+        return f"US${text}"
+    return f"{text} {unit}" if unit else text

@@ -1,0 +1,100 @@
+"""cxstats.charts: offline chart HTML, the local JavaScript bundle, the static fallback."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from cxstats import catalogue, charts
+
+HOSTILE = '</script><script>window.__pwned = 1</script><img src=x onerror="x()"> $100 & *b*'
+
+
+def _chart(text: str = "a") -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"x": [text], "y": [1]})).mark_bar().encode(
+        x="x:N", y="y:Q", tooltip=["x:N"])
+
+
+def test_html_has_one_div_and_one_script_and_no_remote_source():
+    out = charts.to_html(_chart())
+    assert out.count('class="cx-chart"') == 1
+    assert out.count("<script>") == 1 and out.count("</script>") == 1
+    assert "vegaEmbed(" in out
+    assert not re.search(r"""src=["']?(https?:)?//""", out)
+    assert "cdn" not in out.lower()
+
+
+def test_hostile_text_cannot_end_the_script_and_survives_as_data():
+    out = charts.to_html(_chart(HOSTILE))
+    body = out.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert "</script" not in body and "<img" not in body
+    spec = json.loads(charts.spec_json(_chart(HOSTILE)))
+    values = next(iter(spec["datasets"].values()))
+    assert values[0]["x"] == HOSTILE
+
+
+def test_ids_are_stable_and_distinct():
+    assert charts.to_html(_chart("a")) == charts.to_html(_chart("a"))
+    assert charts.to_html(_chart("a")) != charts.to_html(_chart("b"))
+    assert 'id="cx-chart-x-y"' in charts.to_html(_chart(), chart_id="x y")
+
+
+@pytest.mark.parametrize("bad", [None, "chart", {"mark": "bar"}, 3])
+def test_to_html_rejects_non_charts(bad):
+    with pytest.raises(TypeError, match="Altair chart"):
+        charts.to_html(bad)
+
+
+def test_vegalite_version_matches_altair_and_vl_convert():
+    vlc = pytest.importorskip("vl_convert")
+    version = charts.vegalite_version()
+    assert alt.SCHEMA_VERSION.lstrip("v").startswith(version + ".")
+    assert version in vlc.get_vegalite_versions()
+
+
+def test_bundle_defines_vega_embed_in_a_function_scope():
+    pytest.importorskip("vl_convert")
+    js = charts.javascript_bundle()
+    assert len(js) > 100_000
+    assert js.rstrip().endswith("})();")
+    assert "window.vegaEmbed=" in js.replace(" ", "")
+
+
+def test_show_gives_html_and_png_fallback(tmp_path):
+    pytest.importorskip("vl_convert")
+    bundle = charts.show(_chart())._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png"}
+    assert bundle["image/png"].startswith("iVBOR")  # base64 of the PNG signature
+    png = charts.save_static(_chart(), tmp_path / "c.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_claims_chart_has_tooltips_with_the_claim_for_every_statistic():
+    table = catalogue.table()
+    spec = charts.claims_chart(table, title="t").to_dict()
+    fields = {t["field"] for t in spec["encoding"]["tooltip"]}
+    assert {"claim", "status", "producer"} <= fields
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == len(table)
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(charts.STATUS_ORDER)
+
+
+def test_discrepancies_chart_counts_every_discrepancy():
+    found = catalogue.discrepancies().merge(
+        catalogue.table()[["id", "producer", "producer_type"]],
+        left_on="statistic_id", right_on="id")
+    spec = charts.discrepancies_chart(found).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == len(catalogue.discrepancies())
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"kind", "explanation"}
+
+
+def test_md_text_escapes_math_markdown_and_html():
+    out = charts.md_text(HOSTILE)
+    assert "<" not in out.replace("\\<", "")
+    assert "$" not in out.replace("\\$", "")
+    assert "&" not in out.replace("\\&", "")
