@@ -116,3 +116,13 @@ def test_side_tables_share_ids():
     o = catalogue.origins()
     assert o["bib_key"].is_unique
     assert set(catalogue.table()["bib_key"]) == set(o["bib_key"])
+
+
+def test_ids_are_stable():
+    from cxstats import _resources
+
+    lines = (_resources.catalogue_dir() / "ids.txt").read_text(encoding="utf-8").splitlines()
+    published = {x for x in lines if x and not x.startswith("#")}
+    current = set(catalogue.table()["id"])
+    assert published - current == set(), "published ids disappeared (retract, never delete)"
+    assert current - published == set(), "new ids: add them to data/catalogue/ids.txt"
