@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxstats import _resources
-from cxstats.validation import CatalogueError, Problem, validate
+from cxstats.validation import CatalogueError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,12 +214,11 @@ def _build(documents: Mapping[str, Any]) -> tuple[Statistic, ...]:
 
 @functools.lru_cache(maxsize=8)
 def _load(root: str) -> tuple[Statistic, ...]:
-    from cxstats.validation import read_files
+    from cxstats.validation import check
 
-    problems = validate(root)
+    documents, problems = check(root)
     if problems:
         raise CatalogueError(problems)
-    documents, _ = read_files(Path(root))
     return _build(documents)
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 __all__ = ["escape_markdown", "escape_terminal", "main"]
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+!|~")
+# Control, format, surrogate, private-use, unassigned, line and paragraph separator characters.
+_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def escape_terminal(text: object) -> str:
@@ -25,7 +27,7 @@ def escape_terminal(text: object) -> str:
     for ch in str(text):
         if ch in "\n\t":
             out.append(ch)
-        elif unicodedata.category(ch) in {"Cc", "Cf"} and ch not in "\u200d":
+        elif unicodedata.category(ch) in _UNSAFE and ch != "\u200d":
             out.append(ch.encode("unicode_escape").decode("ascii"))
         else:
             out.append(ch)

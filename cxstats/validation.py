@@ -17,7 +17,7 @@ import yaml
 
 from cxstats import _resources
 
-__all__ = ["CatalogueError", "Problem", "read_bib_keys", "read_files", "validate"]
+__all__ = ["CatalogueError", "Problem", "check", "read_bib_keys", "read_files", "validate"]
 
 _FILENAME = re.compile(r"^(?P<year>[0-9]{4})-[a-z0-9]+(-[a-z0-9]+)*\.ya?ml$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -142,8 +142,6 @@ def _schema_problems(rel: str, doc: Any, validator: Any) -> list[Problem]:
         else:
             field = _field_path(path) or None
         message = error.message
-        if error.validator == "required" and sid is None and path[:1] == ["statistics"]:
-            message = error.message
         problems.append(Problem(rel, sid, field, message))
     return problems
 
@@ -222,6 +220,12 @@ def validate(root: Path | str | None = None, *, bibliography: Path | str | None 
     >>> validate()
     []
     """
+    return check(root, bibliography=bibliography)[1]
+
+
+def check(root: Path | str | None = None, *, bibliography: Path | str | None = None
+          ) -> tuple[dict[str, Any], list[Problem]]:
+    """Read and validate the catalogue once: the parsed documents and every problem found."""
     root = Path(root) if root is not None else _resources.catalogue_dir()
     documents, problems = read_files(root)
     bib = Path(bibliography) if bibliography is not None else _resources.bibliography_path()
@@ -243,4 +247,4 @@ def validate(root: Path | str | None = None, *, bibliography: Path | str | None 
             continue
         problems += _schema_problems(rel, doc, validator)
         problems += _cross_problems(rel, doc, bib_keys, seen)
-    return problems
+    return documents, problems
