@@ -366,6 +366,8 @@ def fmt_value(value: float | None, unit: str | None) -> str:
     ('80%', '2.6×', 'US$100')
     >>> fmt_value(70000000.0, "posts"), fmt_value(None, None)
     ('70,000,000 posts', 'no single figure')
+    >>> fmt_value(1.0, "years"), fmt_value(20.0, "count")
+    ('1 year', '20')
     """
     import math
 
@@ -378,4 +380,8 @@ def fmt_value(value: float | None, unit: str | None) -> str:
         return f"{text}×"
     if unit == "usd":
         return f"US${text}"
-    return f"{text} {unit}" if unit else text
+    if unit == "count" or not unit:
+        return text
+    if float(value) == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{text} {unit}"

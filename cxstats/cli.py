@@ -51,8 +51,9 @@ def _fmt_value(value: float | None, unit: str | None) -> str:
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no figure"
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-    return f"{text}%" if unit == "percent" else f"{text} {unit}"
+    from cxstats.charts import fmt_value
+
+    return fmt_value(value, unit)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:

@@ -108,3 +108,13 @@ def test_calculator_has_a_marked_input_cell():
     assert not inputs[0].metadata.get("tags"), "the input cell must be visible in the book"
     for name in ("CUSTOMERS", "REVENUE_PER_CUSTOMER", "INPUTS", "DRAWS", "SEED"):
         assert re.search(rf"^{name} = ", inputs[0].source, re.M), name
+
+
+def test_pooling_chapter_shows_no_pooled_estimate():
+    """Figures without a known n are left out of the pool, never given an assumed one (chapter 9)."""
+    nb = _notebook("how-much-do-reports-agree")
+    prose = "\n".join(_markdown(nb))
+    assert "cannot be pooled" in prose
+    assert not {g for g in _glued(nb) if g.startswith("hypo")}, "a hypothetical pooled value is glued"
+    shown = [str(o.get("data", {})) for o in _outputs(nb)]
+    assert not any("Pooled (random effects" in s or "Pooled estimate" in s for s in shown)

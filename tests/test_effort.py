@@ -125,3 +125,18 @@ def test_inputs_not_mutated():
     before = CES.copy()
     ces_summary(CES, segment="channel")
     pd.testing.assert_frame_equal(CES, before)
+
+
+def test_effort_loyalty_perfect_separation_raises():
+    """Regression: a perfectly separated outcome used to return coef ~40, odds ratio ~1e17 and
+    an interval (0, inf) with only statsmodels warnings."""
+    df = pd.DataFrame({"ces": [1, 2, 3, 4, 5, 6, 7, 8], "stayed": [0, 0, 0, 0, 1, 1, 1, 1]})
+    with pytest.raises(ValueError, match="separated"):
+        effort_loyalty(df, effort="ces", outcome="stayed")
+    # one overlap (4 -> 1, 5 -> 0) makes the MLE finite; it matches statsmodels called directly
+    df2 = df.assign(stayed=[0, 0, 0, 1, 0, 1, 1, 1])
+    got = effort_loyalty(df2, effort="ces", outcome="stayed", confidence=0.9)
+    ref = sm.Logit(df2["stayed"].astype(float), sm.add_constant(df2[["ces"]].astype(float))).fit(
+        disp=0)
+    assert got["coef"].to_numpy() == pytest.approx(ref.params.to_numpy())
+    assert got["ci_low"].to_numpy() == pytest.approx(ref.conf_int(alpha=0.1).iloc[:, 0].to_numpy())

@@ -271,3 +271,21 @@ def test_power_matches_statsmodels_and_sample_size() -> None:
 def test_power_bad_input(call, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+def test_csat_01_codes_read_like_booleans_one_is_good() -> None:
+    """Regression: an integer 0/1 CSAT column used to count 1 as *bad*, the opposite of the
+    boolean convention (True = good) and of ``csat_threshold=1``; every rate came out inverted."""
+    frame = make_tickets([c for c in CELLS if c[1] is not None])
+    codes = frame.assign(csat=(frame["csat"] == "good").astype("int64"))
+    res = forgiveness_rate(codes)
+    # hand counts from CELLS: bad (code 0) = 3 of 12, 2 of 20, 3 of 30
+    assert res.by_sentiment["bad"].tolist() == [3, 2, 3]
+    assert res.by_sentiment["n"].tolist() == [12, 20, 30]
+    assert float(res.contrast.loc[0, "forgiveness_rate"]) == pytest.approx(9 / 12)
+    as_bool = forgiveness_rate(codes.assign(csat=codes["csat"].astype(bool)))
+    cut = forgiveness_rate(codes, csat_threshold=1)
+    assert_frame_equal(res.contrast, as_bool.contrast)
+    assert_frame_equal(res.contrast, cut.contrast)
+    with pytest.raises(ValueError, match="csat"):
+        forgiveness_rate(codes.assign(csat=codes["csat"] + 1))

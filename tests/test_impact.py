@@ -243,3 +243,36 @@ def test_inputs_not_mutated():
     before = copy.deepcopy(inputs)
     impact(customers=10, revenue_per_customer=1.0, inputs=inputs, draws=10)
     assert inputs == before
+
+
+def test_outcome_shares_not_summing_to_one_are_rejected_not_renormalised():
+    """Regression: share_unresolved=0.5 with the default 0.3/0.3/0 split used to be silently
+    renormalised to 0.5/1.1 = 0.4545 while the inputs table still showed 0.5."""
+    with pytest.raises(ValueError, match=r"share_unresolved=0\.5 .*sum 1\.1"):
+        impact(customers=1000, revenue_per_customer=100.0, draws=10,
+               inputs=_fixed_inputs(share_resolved_slowly=0.3, share_unresolved=0.5))
+    with pytest.raises(ValueError, match="sum to 1"):
+        impact(customers=1000, revenue_per_customer=100.0, draws=10,
+               inputs={"share_unresolved": 0.5})
+    # the same figure with the other shares adjusted by the user is used as given:
+    # 0.5 * [0.5 * 0.91 + 0.5 * (0.3 * 0.18 + 0.2 * 0.46 + 0.5 * 0.81)] = 0.36525
+    r = impact(customers=1000, revenue_per_customer=100.0, draws=10,
+               inputs=_fixed_inputs(share_resolved_slowly=0.2, share_unresolved=0.5))
+    hand = 0.5 * (0.5 * 0.91 + 0.5 * (0.3 * 0.18 + 0.2 * 0.46 + 0.5 * 0.81))
+    row = r.summary.set_index("quantity").loc["customers_lost"]
+    assert row["central"] == pytest.approx(1000 * hand)
+    assert row["median"] == pytest.approx(1000 * hand)
+
+
+def test_tornado_moves_a_share_to_exactly_its_bound():
+    # share_unresolved 0.2 .. 0.6 around 0.4; the other shares (0.3, 0.3, 0) are rescaled to
+    # 0.4, 0.4, 0 (low) and 0.2, 0.2, 0 (high), so the moved share is exactly at its bound.
+    r = impact(customers=1000, revenue_per_customer=1.0, draws=100,
+               inputs=_fixed_inputs(share_unresolved=(0.2, 0.6)))
+    s = r.sensitivity.set_index("input")
+    low = 0.4 * 0.18 + 0.4 * 0.46 + 0.2 * 0.81
+    high = 0.2 * 0.18 + 0.2 * 0.46 + 0.6 * 0.81
+    assert s.loc["share_unresolved", "output_low"] == pytest.approx(
+        1000 * 0.5 * (0.5 * 0.91 + 0.5 * low))
+    assert s.loc["share_unresolved", "output_high"] == pytest.approx(
+        1000 * 0.5 * (0.5 * 0.91 + 0.5 * high))

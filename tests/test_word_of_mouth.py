@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -103,3 +105,29 @@ def test_input_not_mutated():
     neg, pos = list(NEG), np.array(POS)
     word_of_mouth(neg, pos, n_resamples=99)
     assert neg == NEG and pos.tolist() == POS
+
+
+@pytest.mark.parametrize(("negative", "positive", "method"), [
+    ([5, 5, 5], [2, 2, 2], "BCa"),          # every resample gives 2.5: BCa is 0/0
+    ([0, 2, 10], [0, 0, 1], "BCa"),         # resamples of positive with mean 0: ratio inf/nan
+    ([0, 2, 10], [0, 0, 1], "percentile"),  # ... the upper percentile is inf
+])
+def test_degenerate_bootstrap_raises_instead_of_nan_interval(negative, positive, method):
+    """Regression: these used to return ci_low = ci_high = NaN (or inf) with only a warning."""
+    # scipy directly gives a non-finite interval here, the reason for the error:
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boot = stats.bootstrap((np.array(negative, float), np.array(positive, float)),
+                               lambda x, y, axis=-1: np.mean(x, axis) / np.mean(y, axis),
+                               paired=False, n_resamples=999, method=method,
+                               rng=np.random.default_rng(0))
+    assert not np.isfinite([boot.confidence_interval.low, boot.confidence_interval.high]).all()
+    with pytest.raises(ValueError, match="bootstrap interval of the reach ratio"):
+        word_of_mouth(negative, positive, n_resamples=999, method=method)
+
+
+@pytest.mark.parametrize("threshold", [float("nan"), float("inf")])
+def test_non_finite_threshold_rejected(threshold):
+    """Regression: threshold=nan counted nobody (share 0) instead of raising."""
+    with pytest.raises(ValueError, match="threshold"):
+        share_telling([0, 10, 12, 3], threshold=threshold)

@@ -147,7 +147,9 @@ def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
     * boolean: ``True`` is the event when ``bool_event`` is True, else ``False`` is;
     * numeric with ``threshold``: the event is ``value < threshold`` when ``event_below`` else
       ``value >= threshold``;
-    * numeric without ``threshold``: 1 is the event and 0 the non-event (any other value is an error).
+    * numeric without ``threshold``: 0/1 codes read like booleans (1 = True, 0 = False), so 1 is
+      the event when ``bool_event`` is True and 0 is the event otherwise (any other value is an
+      error).
 
     Missing values (null, NaN) are not usable rows; they are counted but not analysed.
     """
@@ -166,8 +168,11 @@ def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
         return Binary(column, "bool", (column,), {}, "True or False", bool_event, not bool_event)
     if is_number(dtype):
         if threshold is None:
+            # 0/1 codes follow the boolean convention (1 = True), whichever value is the event
+            event_code, other_code = (1, 0) if bool_event else (0, 1)
             return Binary(column, "codes", (column,), {},
-                          f"0 or 1 (or pass {threshold_param}= to cut a rating)", 1, 0)
+                          f"0 or 1 (or pass {threshold_param}= to cut a rating; 1 reads as True)",
+                          event_code, other_code)
         thr = _stats.check_number(threshold, param=threshold_param)
         col = nw.col(column)
         flag, miss = f"{_P}{param}_flag", f"{_P}{param}_missing"

@@ -92,8 +92,9 @@ def forgiveness_rate(
         Column with the customer's sentiment at first contact: labels (one of
         ``sentiment_labels``) or a numeric score together with ``sentiment_threshold``.
     csat : str, default "csat"
-        Column with the CSAT outcome: labels ``good``/``bad``, booleans (True = good) or a numeric
-        rating together with ``csat_threshold``.
+        Column with the CSAT outcome: labels ``good``/``bad``, booleans (True = good), 0/1 codes
+        read like booleans (1 = good, 0 = bad) or a numeric rating together with
+        ``csat_threshold``.
     by : str or list of str, optional
         Grouping columns (topic, channel, team); every statistic is computed within each group.
     negative : str, default "negative"

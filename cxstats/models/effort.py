@@ -203,7 +203,8 @@ def effort_loyalty(
     ------
     ValueError
         An outcome that is not binary, a missing column, fewer than 2 outcome classes,
-        missing values.
+        missing values, an outcome perfectly separated by the predictors (or a fit that does
+        not converge), where the odds ratios would be meaningless.
 
     Notes
     -----
@@ -218,9 +219,12 @@ def effort_loyalty(
     >>> effort_loyalty(df, effort="ces", outcome="stayed")["term"].tolist()
     ['const', 'ces']
     """
+    import warnings
+
     import numpy as np
     import pandas as pd
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     df = _pandas(data)
     _check_confidence(confidence)
@@ -243,8 +247,21 @@ def effort_loyalty(
         raise ValueError(f"outcome {outcome!r} has a single class: no relation to estimate")
     x = sub[cols].apply(pd.to_numeric, errors="raise").astype(float)
     model = sm.Logit(y.astype(float), sm.add_constant(x, has_constant="add"))
-    res = model.fit(disp=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            res = model.fit(disp=0)
+        except (PerfectSeparationWarning, ConvergenceWarning, np.linalg.LinAlgError) as err:
+            raise ValueError(f"the logistic model of {outcome!r} could not be fitted (the outcome "
+                             f"is perfectly separated by {', '.join(cols)}, or the fit did not "
+                             f"converge): {err}") from None
     ci = res.conf_int(alpha=1 - confidence)
+    if not (np.isfinite(res.params).all() and np.isfinite(res.bse).all()
+            and np.isfinite(ci.to_numpy()).all()):
+        raise ValueError(f"the logistic model of {outcome!r} could not be fitted (non-finite "
+                         "estimates: the outcome is (nearly) separated or a column is constant)")
     out = pd.DataFrame({
         "term": list(res.params.index), "coef": res.params.to_numpy(),
         "std_err": res.bse.to_numpy(), "z": res.tvalues.to_numpy(),

@@ -124,8 +124,9 @@ _ID_COMPLAIN_SMALL = "quality-progress-2003-small-problem-complained"
 _ID_SILENT_142 = "quality-progress-2003-did-not-complain-142-usd"
 _ID_TOLD_SAT = "coca-cola-tarp-wom-told-satisfied"
 _ID_TOLD_DIS = "coca-cola-tarp-wom-told-dissatisfied"
-_OUTCOME_NOTE = ("assumption: illustrative complaint-outcome split of models.md section 1.3 "
-                 "(30% resolved quickly, 30% slowly, 40% unresolved); no published default - "
+_OUTCOME_NOTE = ("assumption: an illustrative complaint-outcome split (30% resolved quickly, 30% "
+                 "slowly, 40% unresolved) used in the cxstats research notes' worked example of "
+                 "the TARP-style model; no published default - "
                  "replace with your own complaint-handling outcomes")
 
 
@@ -684,8 +685,15 @@ def _resolve_inputs(inputs: Mapping[str, Any] | None, *, customers: Any,
         resolved.pop("loyalty_no_problem", None)
     shares = ("share_resolved_quickly", "share_resolved_slowly", "share_mollified",
               "share_unresolved")
-    if sum(resolved[s].value for s in shares) <= 0:
+    total = sum(resolved[s].value for s in shares)
+    if total <= 0:
         raise ValueError(f"the outcome shares ({', '.join(shares)}) must not all be 0")
+    if abs(total - 1.0) > 1e-6:
+        # renormalising here would silently replace the figures shown in the inputs table
+        shown = ", ".join(f"{s}={resolved[s].value:g} ({resolved[s].source})" for s in shares)
+        raise ValueError(f"the central values of the four complaint-outcome shares must sum to 1; "
+                         f"got {shown}, sum {total:g}. Give all four (unset ones are the "
+                         "assumed 0.3/0.3/0/0.4 split); ranges are renormalised draw by draw")
     return {n: resolved[n] for n in INPUT_NAMES if n in resolved}
 
 
@@ -705,6 +713,27 @@ def _inputs_frame(inputs: Mapping[str, Input]) -> pd.DataFrame:
         {"value": "float64", "low": "float64", "high": "float64"})
 
 
+_SHARES = ("share_resolved_quickly", "share_resolved_slowly", "share_mollified",
+           "share_unresolved")
+
+
+def _set(central: Mapping[str, Any], name: str, value: float) -> dict[str, Any]:
+    """Central values with one input moved to ``value``.
+
+    An outcome share is set to exactly ``value`` and the other three are rescaled in proportion
+    so the four still sum to 1 (otherwise :func:`evaluate` would renormalise the moved share away
+    from the bound the tornado table reports).
+    """
+    out = {**central, name: value}
+    if name in _SHARES:
+        others = [s for s in _SHARES if s != name]
+        rest = sum(float(central[s]) for s in others)
+        if rest > 0:
+            for s in others:
+                out[s] = float(central[s]) * (1 - value) / rest
+    return out
+
+
 def _sensitivity(inputs: Mapping[str, Input], method: str,
                  output: str = "revenue_lost") -> pd.DataFrame:
     import pandas as pd
@@ -715,8 +744,8 @@ def _sensitivity(inputs: Mapping[str, Input], method: str,
     for n, i in inputs.items():
         if not i.varies:
             continue
-        lo = evaluate({**central, n: i.low}, method=method)[output]
-        hi = evaluate({**central, n: i.high}, method=method)[output]
+        lo = evaluate(_set(central, n, i.low), method=method)[output]
+        hi = evaluate(_set(central, n, i.high), method=method)[output]
         rows.append({"input": n, "source": i.source, "low": i.low, "central": i.value,
                      "high": i.high, "output_low": lo, "output_central": out_c,
                      "output_high": hi, "swing": abs(hi - lo)})
@@ -805,8 +834,9 @@ def impact(
     Raises
     ------
     ValueError
-        Negative customers or revenue, shares outside [0, 1], a low bound above the high one,
-        ``draws < 1``, an unknown input name or method.
+        Negative customers or revenue, shares outside [0, 1], complaint-outcome shares whose
+        central values do not sum to 1, a low bound above the high one, ``draws < 1``, an
+        unknown input name or method.
     TypeError
         An input that is not a number, range, mapping or :class:`Input`.
 
@@ -816,7 +846,8 @@ def impact(
     vectorised; percentiles are ``numpy.quantile``. Beta inputs from counts are Jeffreys
     posteriors; intervals of catalogue proportions are Wilson intervals
     (``statsmodels.stats.proportion.proportion_confint(method="wilson")``). Inputs are drawn
-    independently; the four outcome shares are renormalised draw by draw to sum to 1. The
+    independently; the central values of the four outcome shares must sum to 1, and draws of
+    them are renormalised draw by draw to sum to 1. The
     sensitivity table sets one input at a time to its low and high value with the others at
     their central value. ``value_per_point_*`` is the revenue saved by one percentage point
     more complaints (``complaint_rate + 0.01``) or more resolutions (0.01 of complainers

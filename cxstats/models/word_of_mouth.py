@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,8 +80,9 @@ def share_telling(counts: Sequence[float], *, threshold: float = 10,
 
     arr = _counts("counts", counts)
     _check_confidence(confidence)
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0:
-        raise ValueError(f"threshold must be a number >= 0; got {threshold!r}")
+    if (isinstance(threshold, bool) or not isinstance(threshold, int | float)
+            or not math.isfinite(threshold) or threshold < 0):
+        raise ValueError(f"threshold must be a finite number >= 0; got {threshold!r}")
     k, n = int((arr >= threshold).sum()), int(arr.size)
     lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
     return k / n, float(lo), float(hi), n
@@ -134,7 +137,7 @@ def word_of_mouth(
     """
     import numpy as np
     import pandas as pd
-    from scipy.stats import bootstrap
+    from scipy.stats import DegenerateDataWarning, bootstrap
     from statsmodels.stats.weightstats import DescrStatsW
 
     neg, pos = _counts("negative", negative), _counts("positive", positive)
@@ -150,14 +153,22 @@ def word_of_mouth(
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.mean(x, axis=axis) / np.mean(y, axis=axis)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)  # checked just below
         boot = bootstrap((neg, pos), ratio, paired=False, vectorized=True,
                          confidence_level=confidence, n_resamples=n_resamples, method=method,
                          rng=np.random.default_rng(seed))
+    ci = boot.confidence_interval
+    if not (np.isfinite(ci.low) and np.isfinite(ci.high)):
+        raise ValueError(
+            f"the {method} bootstrap interval of the reach ratio could not be computed (got "
+            f"[{ci.low}, {ci.high}]): the resampled ratios are degenerate (all responses equal) "
+            "or undefined (resamples of positive where everyone told 0 people). Collect more "
+            "responses, or try method='percentile'")
     n_label = f"{neg.size} negative, {pos.size} positive"
     rows = [{"quantity": "reach_ratio", "estimate": float(neg.mean() / pos.mean()),
-             "ci_low": float(boot.confidence_interval.low),
-             "ci_high": float(boot.confidence_interval.high), "method": f"bootstrap ({method})",
+             "ci_low": float(ci.low), "ci_high": float(ci.high),
+             "method": f"bootstrap ({method})",
              "n": n_label, "note": "mean people told after a bad / after a good experience"}]
     for label, arr in (("negative", neg), ("positive", pos)):
         lo, hi = DescrStatsW(arr).tconfint_mean(alpha=1 - confidence)

@@ -1,0 +1,65 @@
+"""Rules for every chapter in _toc.yml: no hand-typed figure in prose, every glue role glued.
+
+The chapter-specific test files check more (citations, headline cells, charts); this one makes
+sure no chapter, present or future, escapes the two basic rules.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from tests.test_chapters_analyses import literal_figures
+
+ROOT = Path(__file__).resolve().parent.parent
+FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    stack = list(toc.get("chapters", []))
+    while stack:
+        entry = stack.pop(0)
+        if "file" in entry:
+            files.append(entry["file"])
+        stack += entry.get("sections", [])
+    return files
+
+
+def _chapter(name: str) -> tuple[list[str], set[str]]:
+    path = ROOT / f"{name}.ipynb"
+    if path.exists():
+        nb = nbformat.read(path, as_version=4)
+        prose = [c.source for c in nb.cells if c.cell_type == "markdown"]
+        glued = {o["metadata"]["scrapbook"]["name"] for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+        return prose, glued
+    return [(ROOT / f"{name}.md").read_text(encoding="utf-8")], set()
+
+
+CHAPTERS = _toc_files()
+
+
+def test_toc_lists_the_chapters():
+    assert len(CHAPTERS) >= 12
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_literal_figure_in_prose(name):
+    prose, _ = _chapter(name)
+    found = [f for text in prose for f in literal_figures(FENCED.sub("", text))]
+    if name == "book/references":
+        found = []
+    assert found == [], f"{name}: hand-typed figures {found}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_glue_role_is_glued(name):
+    prose, glued = _chapter(name)
+    used = {m.split(":")[0] for text in prose for m in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", text)}
+    assert used <= glued, f"{name}: glue roles without a glued value: {sorted(used - glued)}"
