@@ -193,11 +193,16 @@ class Chart:
         self.chart = chart
         self.fallback = fallback
 
+    def __repr__(self) -> str:
+        # No memory address: stored notebook outputs must not change from run to run.
+        title = getattr(self.chart, "title", None)
+        return f"<cxstats chart{': ' + str(title) if isinstance(title, str) else ''}>"
+
     def _repr_html_(self) -> str:
         return to_html(self.chart)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/html": to_html(self.chart)}
+        bundle: dict[str, Any] = {"text/html": to_html(self.chart), "text/plain": repr(self)}
         if self.fallback:
             import base64
 
@@ -218,7 +223,7 @@ def show(chart: alt.TopLevelMixin, *, fallback: bool = True) -> Chart:
     >>> import pandas as pd
     >>> c = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
     >>> sorted(show(c, fallback=False)._repr_mimebundle_())
-    ['text/html']
+    ['text/html', 'text/plain']
     """
     return Chart(chart, fallback=fallback)
 

@@ -67,7 +67,8 @@ def test_bundle_defines_vega_embed_in_a_function_scope():
 def test_show_gives_html_and_png_fallback(tmp_path):
     pytest.importorskip("vl_convert")
     bundle = charts.show(_chart())._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/png"}
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    assert "0x" not in bundle["text/plain"]
     assert bundle["image/png"].startswith("iVBOR")  # base64 of the PNG signature
     png = charts.save_static(_chart(), tmp_path / "c.png")
     assert png.read_bytes().startswith(b"\x89PNG")

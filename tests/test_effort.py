@@ -49,9 +49,17 @@ def test_ces_accepts_polars():
     assert t.loc[0, "mean"] == pytest.approx(14 / 3)
 
 
-def test_ces_single_answer_has_no_mean_interval():
-    t = ces_summary(pd.DataFrame({"ces": [7, 6, 1], "g": ["a", "a", "b"]}), segment="g")
-    assert np.isnan(t.set_index("segment").loc["b", "mean_ci_low"])
+def test_ces_single_answer_segment_is_an_error_not_a_nan():
+    with pytest.raises(ValueError, match="segment 'b' has 1 score"):
+        ces_summary(pd.DataFrame({"ces": [7, 6, 1], "g": ["a", "a", "b"]}), segment="g")
+
+
+def test_ces_missing_segment_gets_its_own_row():
+    data = pd.DataFrame({"ces": [7, 6, 1, 2, 5], "g": ["a", "a", None, None, "a"]})
+    t = ces_summary(data, segment="g").set_index("segment")
+    assert t.loc["all", "n"] == 5
+    assert t.loc["a", "n"] == 3 and t.loc["(segment missing)", "n"] == 2
+    assert t.loc["(segment missing)", "mean"] == pytest.approx(1.5)
 
 
 @pytest.mark.parametrize(("data", "kwargs", "exc", "match"), [

@@ -159,3 +159,14 @@ def test_dl_negative_moment_estimate_truncated_to_zero():
     assert s.loc["random", "estimate"] == pytest.approx(s.loc["fixed", "estimate"])
     assert s.loc["random", "ci_low"] == pytest.approx(s.loc["fixed", "ci_low"])
     assert np.isfinite(r.studies["weight_random"]).all()
+
+
+def test_count_and_proportion_that_disagree_are_rejected():
+    # 30/100 = 0.30; a stated proportion of 0.40 cannot be that study's rounding of 30/100
+    with pytest.raises(ValueError, match="disagree"):
+        pool_proportions([{"study": "a", "count": 30, "n": 100, "proportion": 0.40},
+                          {"study": "b", "count": 50, "n": 100}])
+    # 0.304 is within rounding of 30/100 (half a respondent): accepted
+    r = pool_proportions([{"study": "a", "count": 30, "n": 100, "proportion": 0.304},
+                          {"study": "b", "count": 50, "n": 100}])
+    assert r.k == 2

@@ -96,8 +96,9 @@ def ces_summary(
     -------
     pandas.DataFrame
         Columns ``segment, n, n_missing, mean, mean_ci_low, mean_ci_high, top_box_share,
-        top_box_ci_low, top_box_ci_high, top_box, scale, confidence``; first row ``all``.
-        The mean interval of a group with fewer than 2 responses is missing.
+        top_box_ci_low, top_box_ci_high, top_box, scale, confidence``; first row ``all``,
+        then one row per segment, and a ``(segment missing)`` row for responses whose segment
+        is missing (they count in ``all``).
 
     Raises
     ------
@@ -149,6 +150,8 @@ def ces_summary(
         keys = df[segment]
         for key in pd.unique(keys.dropna()):
             groups.append((key, values[keys == key]))
+        if keys.isna().any():  # shown, not silently folded into "all" only
+            groups.append(("(segment missing)", values[keys.isna()]))
     rows = []
     for label, v in groups:
         x = v.dropna().to_numpy(float)
@@ -156,10 +159,10 @@ def ces_summary(
         row = {"segment": label, "n": n, "n_missing": int(v.isna().sum())}
         if n == 0:
             raise ValueError(f"segment {label!r} has no non-missing scores")
-        if n >= 2:
-            mlo, mhi = DescrStatsW(x).tconfint_mean(alpha=1 - confidence)
-        else:
-            mlo = mhi = np.nan
+        if n < 2:
+            raise ValueError(f"segment {label!r} has 1 score; a mean interval needs at least 2 "
+                             "(merge small segments or leave segment=None)")
+        mlo, mhi = DescrStatsW(x).tconfint_mean(alpha=1 - confidence)
         k = int(np.isin(x, box).sum())
         blo, bhi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
         row.update(mean=float(x.mean()), mean_ci_low=float(mlo), mean_ci_high=float(mhi),

@@ -201,6 +201,10 @@ def pool_proportions(
             raise ValueError(f"count of study {label!r} must be >= 0; got {count}")
         if count is None and prop is None:
             raise ValueError(f"study {label!r} (row {i}) has neither count nor proportion")
+        if count is not None and prop is not None and n is not None \
+                and abs(count / n - prop) > 0.5 / n + 1e-9:
+            raise ValueError(f"count and proportion of study {label!r} disagree: count/n = "
+                             f"{count:g}/{n:g} = {count / n:.4f} but proportion = {prop:.4f}")
         if prop is None and n is not None:
             prop = count / n
         if count is None and n is not None:
