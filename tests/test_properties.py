@@ -33,6 +33,12 @@ def _clean(frame: pd.DataFrame) -> None:
     assert not numbers.isna().any().any(), frame
 
 
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The distinct rows of ``frame`` with their number of copies in a weight column ``n``."""
+    return (frame.groupby(list(frame.columns), dropna=False).size().rename("n").reset_index()
+            .astype(frame.dtypes.to_dict()))
+
+
 def _interval_ok(frame: pd.DataFrame, est: str, low: str, high: str) -> None:
     assert (frame[low] <= frame[est] + 1e-12).all() and (frame[est] <= frame[high] + 1e-12).all()
 
@@ -73,6 +79,14 @@ def test_forgiveness_properties(rows, odd, by, confidence, alternative) -> None:
                                                           "g": "str"})),
                              by=by, confidence=confidence, alternative=alternative)
     assert_frame_equal(again.contrast, c)
+    # the same rows already counted (one row per distinct row, with a weight) give the same result
+    counted = _counted(frame)
+    weighted = forgiveness_rate(counted, by=by, confidence=confidence, alternative=alternative,
+                                weight="n")
+    assert_frame_equal(weighted.by_sentiment, by_s)
+    assert_frame_equal(weighted.contrast, c)
+    assert (weighted.n_tickets, weighted.n_excluded) == (res.n_tickets, res.n_excluded)
+    assert_frame_equal(counted, _counted(frame))
 
 
 @SETTINGS
@@ -102,6 +116,11 @@ def test_problems_properties(rows, cap, confidence, alternative) -> None:
     assert (res.lift["risk_ratio"] >= 0).all()
     hv = res.high_vs_low.iloc[0]
     assert hv.n_more + hv.n_fewer == res.rates["n"].sum()
+    weighted = outcome_by_problems(_counted(frame), cap=cap, confidence=confidence,
+                                   alternative=alternative, weight="n")
+    for name in ("rates", "lift", "high_vs_low", "logit"):
+        assert_frame_equal(getattr(weighted, name), getattr(res, name))
+    assert (weighted.n_customers, weighted.n_excluded) == (res.n_customers, res.n_excluded)
 
 
 @SETTINGS
@@ -128,6 +147,11 @@ def test_recovery_properties(rows, confidence, alternative) -> None:
     _interval_ok(res.by_response, "dispute_rate", "dispute_rate_low", "dispute_rate_high")
     row = res.contrast.iloc[0]
     assert math.isclose(row.forgiveness_relief, 1 - row.dispute_rate_relief)
+    weighted = dispute_by_response(_counted(frame), confidence=confidence,
+                                   alternative=alternative, weight="n")
+    assert_frame_equal(weighted.by_response, res.by_response)
+    assert_frame_equal(weighted.contrast, res.contrast)
+    assert (weighted.n_complaints, weighted.n_excluded) == (res.n_complaints, res.n_excluded)
 
 
 @SETTINGS

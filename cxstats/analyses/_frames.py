@@ -1,10 +1,11 @@
 """The dataframe layer: accept pandas, polars or DuckDB, check columns, count in the input's engine.
 
 Every analysis reduces its input to a small count table (one row per group with the number of rows,
-of usable rows and of events) with a single narwhals ``group_by(...).agg(...)``. The query runs in
-the engine that holds the data: pandas for a pandas frame, polars for a polars frame or LazyFrame
-(eager frames are made lazy first), DuckDB for a DuckDB relation. Only the count table, a few rows,
-is brought into pandas. The caller's object is never modified.
+of usable rows and of events; with a frequency ``weight`` column, the sums of the weights) with a
+single narwhals ``group_by(...).agg(...)``. The query runs in the engine that holds the data:
+pandas for a pandas frame, polars for a polars frame or LazyFrame (eager frames are made lazy
+first), DuckDB for a DuckDB relation. Only the count table, a few rows, is brought into pandas.
+The caller's object is never modified.
 """
 
 from __future__ import annotations
@@ -186,15 +187,56 @@ def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
                     f"numbers; its dtype is {dtype}{hint}")
 
 
-def count(frame: Frame, *, keys: Sequence[str], derived: dict[str, nw.Expr]) -> pd.DataFrame:
+def check_weight(frame: Frame, schema: dict[str, Any], weight: Any, *, table: str, unit: str,
+                 keys: dict[str, str]) -> str | None:
+    """Check the frequency-weight column ``weight`` (None: every row counts once).
+
+    ``keys`` maps the columns the analysis already uses to their role; the weight must be another
+    column. The values are checked in the frame's own engine with one small aggregate (nothing is
+    copied into pandas): no missing values, no negative or fractional ones, nothing infinite.
+    """
+    if weight is None:
+        return None
+    dtype = check_column(schema, weight, param="weight", table=table)
+    if weight.startswith(_P):
+        raise ValueError(f"weight: column names starting with {_P!r} are reserved")
+    if weight in keys:
+        raise ValueError(f"weight={weight!r} is already the {keys[weight]} column; weight must be "
+                         f"a separate column holding how many {unit} each row stands for")
+    allowed = f"non-negative whole numbers (how many {unit} each row stands for)"
+    if isinstance(dtype, nw.Boolean) or not is_number(dtype):
+        raise TypeError(f"weight={weight!r} must hold {allowed}; its dtype is {dtype}")
+    col = nw.col(weight)
+    miss = missing(weight, dtype)
+    present = ~miss
+    flags = {"missing": miss, "negative": (col < 0).fill_null(False) & present}
+    if dtype.is_float():
+        flags["not whole"] = ((col != col.round(0)) | ~col.is_finite()).fill_null(False) & present
+    elif not dtype.is_integer():  # decimal
+        flags["not whole"] = (col != col.round(0)).fill_null(False) & present
+    found = frame.select(**{name: expr.cast(nw.Int64).sum() for name, expr in flags.items()})
+    if isinstance(found, nw.LazyFrame):
+        found = found.collect()
+    counts = {name: int(value or 0) for name, value in zip(flags, found.row(0), strict=True)}
+    bad = [f"{n} {name} value(s)" for name, n in counts.items() if n]
+    if bad:
+        raise ValueError(f"weight={weight!r} must hold {allowed}; found " + ", ".join(bad))
+    return weight
+
+
+def count(frame: Frame, *, keys: Sequence[str], derived: dict[str, nw.Expr],
+          weight: str | None = None) -> pd.DataFrame:
     """Group ``frame`` by ``keys`` and count the rows, in the frame's own engine.
 
     ``derived`` adds helper key columns (boolean expressions) before grouping. Missing values in a
-    key form their own group. Returns a small pandas DataFrame with the ``keys`` and ``n_rows``
-    (int64); groups with no rows (unused categories) are dropped.
+    key form their own group. With ``weight`` (a column already checked by :func:`check_weight`)
+    each row counts as many times as its weight: the column is summed instead of counting rows.
+    Returns a small pandas DataFrame with the ``keys`` and ``n_rows`` (int64, weighted units);
+    groups with no rows or a total weight of 0 (unused categories) are dropped.
     """
     work = frame.with_columns(**derived) if derived else frame
-    out = work.group_by(*dict.fromkeys(keys)).agg(n_rows=nw.len())
+    size = nw.len() if weight is None else nw.col(weight).sum()
+    out = work.group_by(*dict.fromkeys(keys)).agg(n_rows=size)
     if isinstance(out, nw.LazyFrame):
         out = out.collect()
     table = out.to_pandas()

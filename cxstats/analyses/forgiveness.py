@@ -53,9 +53,10 @@ class ForgivenessResult:
     alternative : str
         Alternative hypothesis of ``p_value`` (and sidedness of the difference interval).
     n_tickets : int
-        Rows in the input.
+        Tickets in the input: its rows, or the sum of ``weight`` when given.
     n_excluded : int
-        Rows left out because the sentiment or the CSAT outcome is missing (e.g. unrated tickets).
+        Tickets left out because the sentiment or the CSAT outcome is missing (e.g. unrated
+        tickets); with ``weight``, the summed weights of those rows.
     """
 
     by_sentiment: pd.DataFrame
@@ -80,14 +81,16 @@ def forgiveness_rate(
     csat_threshold: float | None = None,
     confidence: float = 0.95,
     alternative: str = "two-sided",
+    weight: str | None = None,
 ) -> ForgivenessResult:
     """Bad-CSAT rate by initial sentiment, the negative-vs-rest contrast and the forgiveness rate.
 
     Parameters
     ----------
     tickets : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
-        One row per ticket. Counting runs in this object's own engine; only the small table of
-        counts is brought into pandas. It is not modified.
+        One row per ticket, or an already-counted table with a ``weight`` column. Counting runs in
+        this object's own engine; only the small table of counts is brought into pandas. It is not
+        modified.
     sentiment : str, default "sentiment"
         Column with the customer's sentiment at first contact: labels (one of
         ``sentiment_labels``) or a numeric score together with ``sentiment_threshold``.
@@ -113,6 +116,13 @@ def forgiveness_rate(
     alternative : {"two-sided", "larger", "smaller"}, default "two-sided"
         Alternative hypothesis for the bad-rate difference negative minus other ("larger": negative
         starters rate worse). For a one-sided alternative the difference interval is one-sided.
+    weight : str, optional
+        Column holding how many tickets each row stands for (a frequency weight, like
+        statsmodels' ``freq_weights``): non-negative whole numbers, no missing values, and not one
+        of the ``sentiment``/``csat``/``by`` columns. The result is the same as for the table with
+        each row repeated ``weight`` times; rows with weight 0 are ignored. ``n_tickets`` and
+        ``n_excluded`` then count tickets (summed weights), not rows. ``None`` (the default):
+        every row is one ticket.
 
     Returns
     -------
@@ -122,11 +132,12 @@ def forgiveness_rate(
     Raises
     ------
     TypeError
-        ``tickets`` is not a supported dataframe, a column has an unusable dtype or an option has
-        the wrong type.
+        ``tickets`` is not a supported dataframe, a column (``weight`` included) has an unusable
+        dtype or an option has the wrong type.
     ValueError
         A column is missing, ``tickets`` is empty, a label is outside the allowed set, no ticket
-        has a usable outcome, a group or sentiment level has ``n = 0`` rated tickets, or
+        has a usable outcome, a group or sentiment level has ``n = 0`` rated tickets,
+        ``weight`` holds missing, negative or fractional values or is a key column, or
         ``confidence``/``alternative`` is out of range.
 
     Notes
@@ -194,6 +205,14 @@ def forgiveness_rate(
     >>> pw = power_for_difference(0.10, 0.02, n_comparison=10_000, n_baseline=30_000)
     >>> round(float(pw.loc[0, "power"]), 2)
     1.0
+
+    The same cells as an already-counted table, one row per cell with its number of tickets as
+    ``weight``, give exactly the same result as the 40,000 rows:
+
+    >>> counted = pd.DataFrame(cells, columns=["sentiment", "csat", "tickets"])
+    >>> weighted = forgiveness_rate(counted, weight="tickets")
+    >>> weighted.contrast.equals(res.contrast), weighted.n_tickets
+    (True, 40000)
     """
     frame = _frames.to_narwhals(tickets, param="tickets")
     confidence = _stats.check_confidence(confidence)
@@ -213,6 +232,9 @@ def forgiveness_rate(
                              event_below=True, bool_event=False)
     by_cols = _frames.check_by(schema, by, table="tickets",
                                reserved={sentiment: "sentiment", csat: "csat"})
+    weight = _frames.check_weight(frame, schema, weight, table="tickets", unit="tickets",
+                                  keys={sentiment: "sentiment", csat: "csat",
+                                        **{c: "by" for c in by_cols}})
 
     if _frames.is_label(s_dtype):
         if sentiment_threshold is not None:
@@ -239,7 +261,7 @@ def forgiveness_rate(
                         f"categorical) or a numeric score; its dtype is {s_dtype}")
 
     table = _frames.count(frame, keys=[*by_cols, *s_keys, *outcome.keys],
-                          derived=derived | outcome.derived)
+                          derived=derived | outcome.derived, weight=weight)
     _frames.check_not_empty(table, table_name="tickets")
     found = outcome.invalid_values(table)
     if found:

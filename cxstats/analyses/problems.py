@@ -54,7 +54,8 @@ class ProblemsResult:
     confidence, alternative : float, str
         As passed.
     n_customers, n_excluded : int
-        Rows in the input; rows left out because the problem count or the outcome is missing.
+        Customers in the input; customers left out because the problem count or the outcome is
+        missing. Without ``weight`` these are rows; with it, summed weights.
     """
 
     rates: pd.DataFrame
@@ -129,13 +130,15 @@ def outcome_by_problems(
     outcome_threshold: float | None = None,
     confidence: float = 0.95,
     alternative: str = "two-sided",
+    weight: str | None = None,
 ) -> ProblemsResult:
     """Outcome rate per number of problems, lift over zero problems and a logistic model.
 
     Parameters
     ----------
     customers : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
-        One row per customer. Counting runs in this object's own engine; it is not modified.
+        One row per customer, or an already-counted table with a ``weight`` column. Counting runs
+        in this object's own engine; it is not modified.
     problems : str, default "problems"
         Column with the number of problems (or service calls): non-negative whole numbers.
     outcome : str, default "price_sensitive"
@@ -152,6 +155,13 @@ def outcome_by_problems(
     alternative : {"two-sided", "larger", "smaller"}, default "two-sided"
         Alternative hypothesis of the contrasts' ``p_value`` ("larger": more problems, higher
         rate). The logistic model's p-values are two-sided.
+    weight : str, optional
+        Column holding how many customers each row stands for (a frequency weight, like
+        statsmodels' ``freq_weights``): non-negative whole numbers, no missing values, and not the
+        ``problems`` or ``outcome`` column. The result (the logistic model included) is the same
+        as for the table with each row repeated ``weight`` times; rows with weight 0 are ignored.
+        ``n_customers`` and ``n_excluded`` then count customers (summed weights), not rows.
+        ``None`` (the default): every row is one customer.
 
     Returns
     -------
@@ -161,9 +171,11 @@ def outcome_by_problems(
     Raises
     ------
     TypeError
-        Unsupported dataframe, unusable dtype, or an option of the wrong type.
+        Unsupported dataframe, unusable dtype (``weight`` included), or an option of the wrong
+        type.
     ValueError
-        Missing column, empty input, negative or fractional problem counts, labels outside the
+        Missing column, empty input, negative or fractional problem counts, a ``weight`` column
+        with missing, negative or fractional values or that is a key column, labels outside the
         allowed set, all-missing outcome, a problem count whose customers all lack the outcome
         (n = 0), no customer with zero problems or none with ``cap`` or more, an outcome that
         never (or always) happens where a ratio or the model needs it, or an option out of range.
@@ -211,6 +223,15 @@ def outcome_by_problems(
     2       4+  30      15  0.50
     >>> round(float(res.high_vs_low.loc[0, "risk_ratio"]), 2)
     4.55
+
+    The same customers already counted, one row per (calls, churn) cell with a ``weight``,
+    give the same rates, contrasts and logistic model:
+
+    >>> counted = calls.value_counts().rename("customers").reset_index()
+    >>> weighted = outcome_by_problems(counted, problems="calls", outcome="churn", cap=4,
+    ...                                weight="customers")
+    >>> weighted.rates.equals(res.rates), weighted.logit.equals(res.logit), weighted.n_customers
+    (True, True, 130)
     """
     frame = _frames.to_narwhals(customers, param="customers")
     confidence = _stats.check_confidence(confidence)
@@ -232,7 +253,9 @@ def outcome_by_problems(
                          label_params=("positive", "negative"), threshold=outcome_threshold,
                          threshold_param="outcome_threshold", event_below=False, bool_event=True)
 
-    table = _frames.count(frame, keys=[problems, *out.keys], derived=out.derived)
+    weight = _frames.check_weight(frame, schema, weight, table="customers", unit="customers",
+                                  keys={problems: "problems", outcome: "outcome"})
+    table = _frames.count(frame, keys=[problems, *out.keys], derived=out.derived, weight=weight)
     _frames.check_not_empty(table, table_name="customers")
     values = table[problems].astype("float64").to_numpy(dtype=float, na_value=np.nan)
     p_miss = np.isnan(values)

@@ -47,7 +47,8 @@ class RecoveryResult:
     confidence, alternative : float, str
         As passed.
     n_complaints, n_excluded : int
-        Rows in the input; rows left out because the response or the dispute value is missing.
+        Complaints in the input; complaints left out because the response or the dispute value is
+        missing. Without ``weight`` these are rows; with it, summed weights.
     """
 
     by_response: pd.DataFrame
@@ -69,13 +70,15 @@ def dispute_by_response(
     negative: str = "No",
     confidence: float = 0.95,
     alternative: str = "two-sided",
+    weight: str | None = None,
 ) -> RecoveryResult:
     """Dispute rate by company response, and relief against no relief.
 
     Parameters
     ----------
     complaints : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
-        One row per complaint. Counting runs in this object's own engine; it is not modified.
+        One row per complaint, or an already-counted table with a ``weight`` column. Counting runs
+        in this object's own engine; it is not modified.
     response : str, default "Company response to consumer"
         Column with the company's response (string or categorical).
     disputed : str, default "Consumer disputed?"
@@ -92,6 +95,13 @@ def dispute_by_response(
     alternative : {"two-sided", "larger", "smaller"}, default "two-sided"
         Alternative hypothesis for the dispute-rate difference relief minus no relief ("smaller":
         relief is disputed less).
+    weight : str, optional
+        Column holding how many complaints each row stands for (a frequency weight, like
+        statsmodels' ``freq_weights``): non-negative whole numbers, no missing values, and not the
+        ``response`` or ``disputed`` column. The result is the same as for the table with each
+        row repeated ``weight`` times; rows with weight 0 are ignored. ``n_complaints`` and
+        ``n_excluded`` then count complaints (summed weights), not rows. ``None`` (the default):
+        every row is one complaint.
 
     Returns
     -------
@@ -101,9 +111,11 @@ def dispute_by_response(
     Raises
     ------
     TypeError
-        Unsupported dataframe, unusable dtype, or an option of the wrong type.
+        Unsupported dataframe, unusable dtype (``weight`` included), or an option of the wrong
+        type.
     ValueError
-        Missing column, empty input, labels outside the allowed set, all-missing outcome,
+        Missing column, empty input, labels outside the allowed set, all-missing outcome, a
+        ``weight`` column with missing, negative or fractional values or that is a key column,
         overlapping ``relief``/``no_relief``, no usable complaint in the relief or no-relief group
         (n = 0), or an option out of range.
 
@@ -138,6 +150,14 @@ def dispute_by_response(
     -0.15
     >>> float(res.contrast.loc[0, "forgiveness_relief"])
     0.9
+
+    The same complaints already counted (one row per response and dispute value, with the number
+    of complaints as ``weight``) give the same result:
+
+    >>> counted = c.value_counts().rename("complaints").reset_index()
+    >>> weighted = dispute_by_response(counted, weight="complaints")
+    >>> weighted.by_response.equals(res.by_response), weighted.contrast.equals(res.contrast)
+    (True, True)
     """
     frame = _frames.to_narwhals(complaints, param="complaints")
     confidence = _stats.check_confidence(confidence)
@@ -160,7 +180,9 @@ def dispute_by_response(
                          event_label=positive, other_label=negative,
                          label_params=("positive", "negative"), threshold=None,
                          threshold_param="outcome_threshold", event_below=False, bool_event=True)
-    table = _frames.count(frame, keys=[response, *out.keys], derived=out.derived)
+    weight = _frames.check_weight(frame, schema, weight, table="complaints", unit="complaints",
+                                  keys={response: "response", disputed: "disputed"})
+    table = _frames.count(frame, keys=[response, *out.keys], derived=out.derived, weight=weight)
     _frames.check_not_empty(table, table_name="complaints")
     found = out.invalid_values(table)
     if found:
