@@ -31,7 +31,7 @@ unit: env
 	$(RUN) pytest
 
 nbval: env
-	$(RUN) pytest -p no:doctest --nbval-lax --nbval-current-env book -o addopts="" -o testpaths=book
+	$(RUN) pytest -p no:cacheprovider --nbval-lax --nbval-current-env book -o addopts="" -o testpaths=book
 
 browser: book-html
 	$(RUN) pytest -o addopts="-p no:cacheprovider" tests/browser
