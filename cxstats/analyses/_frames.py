@@ -244,6 +244,26 @@ def count(frame: Frame, *, keys: Sequence[str], derived: dict[str, nw.Expr],
     return table.loc[table["n_rows"] > 0].reset_index(drop=True)
 
 
+#: Columns :func:`split_usable` adds to a count table: units with a usable outcome, and events.
+USABLE = _P + "usable"
+EVENT = _P + "event"
+
+
+def split_usable(table: pd.DataFrame, usable: Any, event: Any, *, nothing: str) -> tuple[int, int]:
+    """Add the :data:`USABLE` and :data:`EVENT` count columns to a table from :func:`count`.
+
+    ``usable`` marks the groups whose keys allow the analysis (no missing value), ``event`` the
+    groups whose outcome is the event. Returns ``(total, usable)`` units; raises
+    ``ValueError(nothing)`` when no unit is usable.
+    """
+    table[USABLE] = table["n_rows"].where(usable, 0)
+    table[EVENT] = table["n_rows"].where(usable & event, 0)
+    total, n_usable = int(table["n_rows"].sum()), int(table[USABLE].sum())
+    if n_usable == 0:
+        raise ValueError(nothing)
+    return total, n_usable
+
+
 def check_not_empty(table: pd.DataFrame, *, table_name: str) -> None:
     if table.empty or int(table["n_rows"].sum()) == 0:
         raise ValueError(f"{table_name} is empty (no rows to analyse)")

@@ -16,18 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from cxstats._checks import check_confidence as check_confidence  # re-exported for the analyses
+
 ALTERNATIVES = ("two-sided", "larger", "smaller")
-
-
-def check_confidence(confidence: Any, *, param: str = "confidence") -> float:
-    """Return ``confidence`` as a float in (0, 1) or raise naming the parameter."""
-    if isinstance(confidence, bool) or not isinstance(confidence, Real):
-        raise TypeError(f"{param} must be a number strictly between 0 and 1 (e.g. 0.95); "
-                        f"got {type(confidence).__name__}")
-    value = float(confidence)
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{param} must be strictly between 0 and 1 (e.g. 0.95); got {confidence!r}")
-    return value
 
 
 def check_alternative(alternative: Any) -> str:

@@ -29,8 +29,6 @@ __all__ = [
 
 _NEG = _frames._P + "negative"
 _SMISS = _frames._P + "sentiment_missing"
-_USABLE = _frames._P + "usable"
-_BAD = _frames._P + "bad"
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,13 +268,10 @@ def forgiveness_rate(
     _frames.check_by_keys(table, by_cols)
     s_miss = table[_SMISS].astype(bool) if key == _NEG else table[sentiment].isna()
     usable = ~s_miss & ~outcome.is_missing(table)
-    table[_USABLE] = table["n_rows"].where(usable, 0)
-    table[_BAD] = table["n_rows"].where(usable & outcome.is_event(table), 0)
-    n_tickets = int(table["n_rows"].sum())
-    n_usable = int(table[_USABLE].sum())
-    if n_usable == 0:
-        raise ValueError(f"no ticket has both a sentiment and a CSAT outcome (csat={csat!r} is "
-                         "missing wherever sentiment is present): nothing to analyse")
+    n_tickets, n_usable = _frames.split_usable(
+        table, usable, outcome.is_event(table),
+        nothing=f"no ticket has both a sentiment and a CSAT outcome (csat={csat!r} is missing "
+                "wherever sentiment is present): nothing to analyse")
 
     table = table.loc[~s_miss].copy()
     if key == _NEG:
@@ -289,8 +284,8 @@ def forgiveness_rate(
                              f"{labels!r}: found {unknown!r}")
 
     table = (table.groupby([*by_cols, "initial_sentiment"], sort=False, dropna=False)
-             [["n_rows", _USABLE, _BAD]].sum().reset_index()
-             .rename(columns={_USABLE: "n", _BAD: "bad"}))
+             [["n_rows", _frames.USABLE, _frames.EVENT]].sum().reset_index()
+             .rename(columns={_frames.USABLE: "n", _frames.EVENT: "bad"}))
     empty = table.loc[table["n"] == 0]
     if not empty.empty:
         first = empty.iloc[0]

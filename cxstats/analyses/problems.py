@@ -22,8 +22,6 @@ from cxstats.analyses import _frames, _stats
 
 __all__ = ["ProblemsResult", "outcome_by_problems"]
 
-_USABLE = _frames._P + "usable"
-_EVENT = _frames._P + "event"
 
 _CONTRAST_COLS = ["risk_ratio", "risk_ratio_low", "risk_ratio_high", "difference",
                   "difference_low", "difference_high", "p_value"]
@@ -271,18 +269,15 @@ def outcome_by_problems(
         raise ValueError(f"outcome={outcome!r} has values outside the allowed set "
                          f"{out.allowed}: found {found[:5]!r}")
     usable = ~p_miss & ~out.is_missing(table).to_numpy()
-    table[_USABLE] = table["n_rows"].where(usable, 0)
-    table[_EVENT] = table["n_rows"].where(usable & out.is_event(table).to_numpy(), 0)
-    n_customers = int(table["n_rows"].sum())
-    n_usable = int(table[_USABLE].sum())
-    if n_usable == 0:
-        raise ValueError(f"no customer has both a problem count and an outcome (outcome="
-                         f"{outcome!r} is missing wherever problems is present)")
+    n_customers, n_usable = _frames.split_usable(
+        table, usable, out.is_event(table).to_numpy(),
+        nothing=f"no customer has both a problem count and an outcome (outcome={outcome!r} is "
+                "missing wherever problems is present)")
 
     table = table.loc[~p_miss].copy()
     table["value"] = table[problems].astype(float).astype("int64")
-    counts = (table.groupby("value", sort=True)[["n_rows", _USABLE, _EVENT]].sum().reset_index()
-              .rename(columns={_USABLE: "n", _EVENT: "events"}))
+    counts = (table.groupby("value", sort=True)[["n_rows", _frames.USABLE, _frames.EVENT]].sum().reset_index()
+              .rename(columns={_frames.USABLE: "n", _frames.EVENT: "events"}))
     empty = counts.loc[counts["n"] == 0]
     if not empty.empty:
         v = int(empty.iloc[0]["value"])

@@ -23,8 +23,6 @@ CFPB_RELIEF = ("Closed with monetary relief", "Closed with non-monetary relief")
 #: CFPB responses that close the complaint without relief.
 CFPB_NO_RELIEF = ("Closed with explanation", "Closed")
 
-_USABLE = _frames._P + "usable"
-_EVENT = _frames._P + "disputed"
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,17 +188,14 @@ def dispute_by_response(
                          f"{out.allowed}: found {found[:5]!r}")
     r_miss = table[response].isna()
     usable = ~r_miss & ~out.is_missing(table)
-    table[_USABLE] = table["n_rows"].where(usable, 0)
-    table[_EVENT] = table["n_rows"].where(usable & out.is_event(table), 0)
-    n_complaints = int(table["n_rows"].sum())
-    n_usable = int(table[_USABLE].sum())
-    if n_usable == 0:
-        raise ValueError(f"no complaint has both a response and a dispute value (disputed="
-                         f"{disputed!r} is missing wherever response is present)")
+    n_complaints, n_usable = _frames.split_usable(
+        table, usable, out.is_event(table),
+        nothing=f"no complaint has both a response and a dispute value (disputed={disputed!r} "
+                "is missing wherever response is present)")
     table = table.loc[~r_miss].copy()
     table["response"] = table[response].astype(str)
-    table = (table.groupby("response", sort=True)[[_USABLE, _EVENT]].sum().reset_index()
-             .rename(columns={_USABLE: "n", _EVENT: "disputed"}))
+    table = (table.groupby("response", sort=True)[[_frames.USABLE, _frames.EVENT]].sum().reset_index()
+             .rename(columns={_frames.USABLE: "n", _frames.EVENT: "disputed"}))
     table = table.loc[table["n"] > 0].reset_index(drop=True)
     kind = {**{v: "relief" for v in relief_t}, **{v: "no_relief" for v in no_relief_t}}
     low, high = _stats.wilson(table["disputed"], table["n"], confidence)
