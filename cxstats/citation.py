@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cxstats import _resources
 from cxstats.catalogue import Statistic, get
+from cxstats.charts import fmt_value
 
 __all__ = ["STYLES", "cite"]
 
@@ -41,10 +42,7 @@ def _apa(s: Statistic) -> str:
 def _text(s: Statistic) -> str:
     o = s.origin
     year = o.date_published[:4] if o.date_published else "n.d."
-    if s.value is None:
-        value = "Finding (no figure)"
-    else:
-        value = f"{s.value:g}%" if s.unit == "percent" else f"{s.value:g} {s.unit}"
+    value = "Finding (no figure)" if s.value is None else fmt_value(s.value, s.unit)
     n = f", n = {s.n:,}" if s.n is not None else ", n unknown"
     return (f"{value}: {s.claim} Source: {o.producer}, \u201c{o.title}\u201d ({year}){n}; "
             f"status: {s.status}.")

@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cxstats._checks import check_confidence
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -58,12 +60,6 @@ def _column(df: pd.DataFrame, col: Any, param: str) -> None:
     if col not in df.columns:
         raise ValueError(f"{param}={col!r} is not a column; columns: {', '.join(map(str, df))}")
 
-
-def _check_confidence(confidence: float) -> None:
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise TypeError(f"confidence must be a number, not {type(confidence).__name__}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
 
 
 def ces_summary(
@@ -127,7 +123,7 @@ def ces_summary(
     df = _pandas(data)
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
-    _check_confidence(confidence)
+    check_confidence(confidence)
     _column(df, score, "score")
     if segment is not None:
         _column(df, segment, "segment")
@@ -230,7 +226,7 @@ def effort_loyalty(
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     df = _pandas(data)
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if isinstance(covariates, str):
         raise TypeError("covariates must be a sequence of column names, not a single str")
     cols = [effort, *covariates]
@@ -325,7 +321,7 @@ def repeat_contact_reasons(
     from statsmodels.stats.proportion import proportion_confint
 
     df = _pandas(data)
-    _check_confidence(confidence)
+    check_confidence(confidence)
     _column(df, reason, "reason")
     if df[reason].isna().any():
         raise ValueError(f"reason column {reason!r} has missing values; label them first")

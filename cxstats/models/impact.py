@@ -48,6 +48,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from cxstats._checks import check_confidence
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -135,12 +137,6 @@ def _z(confidence: float) -> float:
 
     return float(norm.ppf(0.5 + confidence / 2))
 
-
-def _check_confidence(confidence: float) -> None:
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise TypeError(f"confidence must be a number, not {type(confidence).__name__}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
 
 
 def _real(name: str, value: Any) -> float:
@@ -252,7 +248,7 @@ class Input:
             raise ValueError(f"n must be >= 1; got {n}")
         if not 0 <= count <= n:
             raise ValueError(f"count must be between 0 and n ({n}); got {count}")
-        _check_confidence(confidence)
+        check_confidence(confidence)
         lo, hi = (float(x) for x in proportion_confint(count, n, alpha=1 - confidence,
                                                          method="wilson"))
         a, b, value = count + 0.5, n - count + 0.5, count / n
@@ -278,7 +274,7 @@ class Input:
             raise ValueError(f"value must be strictly between 0 and 1 for a Beta; got {value}")
         if not lo <= v <= hi:
             raise ValueError(f"value ({v}) must lie between low ({lo}) and high ({hi})")
-        _check_confidence(confidence)
+        check_confidence(confidence)
         sd = (hi - lo) / (2 * _z(confidence))
         if sd <= 0:
             return cls.fixed(v, source=source, note=note, catalogue_ids=catalogue_ids)
@@ -880,7 +876,7 @@ def impact(
             raise TypeError(f"{name} must be an int, not {type(v).__name__}")
         if v < 1:
             raise ValueError(f"{name} must be >= 1; got {v}")
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
         raise TypeError(f"seed must be an int or None, not {type(seed).__name__}")
     resolved = _resolve_inputs(inputs, customers=customers,

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxstats._checks import check_confidence
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -176,10 +178,7 @@ def pool_proportions(
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise TypeError(f"confidence must be a number, not {type(confidence).__name__}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
+    check_confidence(confidence)
     df = _frame(studies)
     if "study" not in df.columns:
         raise ValueError("studies needs a 'study' column (a label per study)")

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxstats._checks import check_confidence
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -54,12 +56,6 @@ def _counts(name: str, values: Any) -> np.ndarray:
     return arr
 
 
-def _check_confidence(confidence: float) -> None:
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise TypeError(f"confidence must be a number, not {type(confidence).__name__}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1; got {confidence!r}")
-
 
 def share_telling(counts: Sequence[float], *, threshold: float = 10,
                   confidence: float = 0.95) -> tuple[float, float, float, int]:
@@ -79,7 +75,7 @@ def share_telling(counts: Sequence[float], *, threshold: float = 10,
     from statsmodels.stats.proportion import proportion_confint
 
     arr = _counts("counts", counts)
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if (isinstance(threshold, bool) or not isinstance(threshold, int | float)
             or not math.isfinite(threshold) or threshold < 0):
         raise ValueError(f"threshold must be a finite number >= 0; got {threshold!r}")
@@ -141,7 +137,7 @@ def word_of_mouth(
     from statsmodels.stats.weightstats import DescrStatsW
 
     neg, pos = _counts("negative", negative), _counts("positive", positive)
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
         raise ValueError(f"n_resamples must be an int >= 1; got {n_resamples!r}")
     if method not in ("BCa", "percentile", "basic"):
