@@ -1,8 +1,15 @@
 """cxstats: what bad customer service costs, with every figure traced to its source.
 
-The package has two halves: :mod:`cxstats.catalogue`, a cited catalogue of customer-experience
-statistics, and :mod:`cxstats.analyses`, analyses an analyst runs on their own tickets and
-customers. Heavy libraries (statsmodels, altair) are imported only when a function needs them.
+Three domains and one presentation room, with data flowing one way:
+
+* :mod:`cxstats.catalogue`: the cited catalogue of customer-experience statistics (loading,
+  validation, export, citation);
+* :mod:`cxstats.analyses`: analyses an analyst runs on their own tickets and customers;
+* :mod:`cxstats.models`: churn impact, word of mouth, customer effort and pooling;
+* :mod:`cxstats.presentation`: charts, HTML tables and text escaping, which import the domains
+  and are imported by none of them; :mod:`cxstats.cli` sits on top.
+
+Heavy libraries (statsmodels, altair) are imported only when a function needs them.
 
 Examples
 --------
@@ -21,15 +28,14 @@ __version__ = "0.1.0"
 
 __all__ = ["__version__", "catalogue", "cite"]
 
-_SUBMODULES = {"catalogue", "validation", "citation", "export", "cli", "analyses", "datasets", "display",
-               "models", "charts"}
+_SUBMODULES = {"catalogue", "analyses", "models", "presentation", "datasets", "cli"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"cxstats.{name}")
     if name == "cite":
-        from cxstats.citation import cite
+        from cxstats.catalogue.citation import cite
 
         return cite
     raise AttributeError(f"module 'cxstats' has no attribute {name!r}")

@@ -4,54 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["escape_markdown", "escape_terminal", "main"]
+from cxstats.presentation.text import escape_markdown, escape_terminal
 
-_MD_SPECIAL = set("\\`*_{}[]()<>#+!|~")
-# Control, format, surrogate, private-use, unassigned, line and paragraph separator characters.
-_UNSAFE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-
-
-def escape_terminal(text: object) -> str:
-    """Make text safe for a terminal: control characters are shown as escapes.
-
-    Examples
-    --------
-    >>> escape_terminal("ok\\x1b[31m red")
-    'ok\\\\x1b[31m red'
-    """
-    out = []
-    for ch in str(text):
-        if ch in "\n\t":
-            out.append(ch)
-        elif unicodedata.category(ch) in _UNSAFE and ch != "\u200d":
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def escape_markdown(text: object) -> str:
-    """Escape Markdown and HTML control characters so text shows literally.
-
-    Examples
-    --------
-    >>> escape_markdown("<script>alert(1)</script> *x*")
-    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\</script\\\\> \\\\*x\\\\*'
-    """
-    s = escape_terminal(text).replace("\n", " ")
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
-
+__all__ = ["main"]
 
 def _fmt_value(value: float | None, unit: str | None) -> str:
     import math
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no figure"
-    from cxstats.charts import fmt_value
+    from cxstats.catalogue import fmt_value
 
     return fmt_value(value, unit)
 
@@ -136,7 +101,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from cxstats.validation import validate
+    from cxstats.catalogue.validation import validate
 
     problems = validate(args.root, bibliography=args.bibliography)
     if problems:
@@ -149,14 +114,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_cite(args: argparse.Namespace) -> int:
-    from cxstats.citation import cite
+    from cxstats.catalogue.citation import cite
 
     print(escape_terminal(cite(args.id, style=args.style)))
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from cxstats.export import export
+    from cxstats.catalogue.export import export
 
     path = export(args.directory)
     print(path)
@@ -209,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 failure, 2 usage)."""
-    from cxstats.validation import CatalogueError
+    from cxstats.catalogue.validation import CatalogueError
 
     args = _parser().parse_args(argv)
     try:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from cxstats import catalogue
-from cxstats.charts import fmt_value, md_text
+from cxstats.presentation.text import fmt_value, md_text
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "book" / "sources"

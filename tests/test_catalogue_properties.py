@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxstats import catalogue, cite
-from cxstats.cli import escape_markdown, escape_terminal
+from cxstats.presentation.text import escape_markdown, escape_terminal
 
 anything = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
                      st.lists(st.text(max_size=3), max_size=2), st.booleans())

@@ -8,7 +8,7 @@ the headline cells separately. They enforce the book's rules on these chapters:
 * every glue role names a value the notebook glued;
 * every citation, in markdown cells and in generated Markdown output, is a key of references.bib;
 * each chapter has at least one headline cell (``# NBVAL_CHECK_OUTPUT``) with stored output;
-* charts are shown through :func:`cxstats.charts.show` (no CDN script in any output).
+* charts are shown through :func:`cxstats.presentation.charts.show` (no CDN script in any output).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""cxstats.charts: offline chart HTML, the local JavaScript bundle, the static fallback."""
+"""cxstats.presentation.charts: offline chart HTML, the local JavaScript bundle, the static fallback."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from cxstats import catalogue, charts
+from cxstats import catalogue
+from cxstats.presentation import charts
+from cxstats.presentation.text import md_text
 
 HOSTILE = '</script><script>window.__pwned = 1</script><img src=x onerror="x()"> $100 & *b*'
 
@@ -95,7 +97,7 @@ def test_discrepancies_chart_counts_every_discrepancy():
 
 
 def test_md_text_escapes_math_markdown_and_html():
-    out = charts.md_text(HOSTILE)
+    out = md_text(HOSTILE)
     assert "<" not in out.replace("\\<", "")
     assert "$" not in out.replace("\\$", "")
     assert "&" not in out.replace("\\&", "")

@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 
 from cxstats import _resources, catalogue
-from cxstats.cli import escape_markdown, escape_terminal, main
+from cxstats.cli import main
+from cxstats.presentation.text import escape_markdown, escape_terminal
 
 
 def test_list_shows_every_statistic(capsys):

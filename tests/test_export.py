@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from cxstats import _resources, catalogue
+from cxstats.catalogue.export import export, read
 from cxstats.cli import main
-from cxstats.export import export, read
 
 REQUIRED = ["id", "seed_file", "seed_quote", "claim", "value", "unit", "base", "n", "ci_low",
             "ci_high", "producer", "producer_type", "source_title", "data_year", "published_year",

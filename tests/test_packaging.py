@@ -41,7 +41,7 @@ def test_installed_package_reads_its_data_through_importlib_resources(wheel, tmp
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     assert not (site / "cxstats" / "_data").is_symlink()
-    code = ("import json, cxstats, cxstats.validation as v; from cxstats import catalogue;"
+    code = ("import json, cxstats, cxstats.catalogue.validation as v; from cxstats import catalogue;"
             "print(json.dumps([cxstats.__file__, v.validate(), sorted(catalogue.table()['id'])]))")
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, check=True,

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from cxstats import _resources, catalogue
+from cxstats.catalogue.validation import CatalogueError, validate
 from cxstats.cli import main
-from cxstats.validation import CatalogueError, validate
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Small Sphinx extension for the cxstats handbook.
 
 - Serves the Vega / Vega-Lite / vega-embed JavaScript from the book itself: at ``builder-inited``
-  the self-contained bundle made by :func:`cxstats.charts.javascript_bundle` is written (once, then
+  the self-contained bundle made by :func:`cxstats.presentation.charts.javascript_bundle` is written (once, then
   cached under ``_build/.cxstats``) to ``_static/cxstats-vega.js`` of the output, and every page
   holding a ``cx-chart`` loads it. No CDN is ever referenced.
 - Warns (an error under ``-W``) when a page would load a script or stylesheet from the network.
@@ -18,7 +18,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from cxstats import charts
+from cxstats.presentation import charts
 
 logger = logging.getLogger(__name__)
 _REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)

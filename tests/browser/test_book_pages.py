@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from cxstats.display import html_table
+from cxstats.presentation.display import html_table
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -138,7 +138,7 @@ def test_hostile_text_is_displayed_as_text(browser, serve, tmp_path):
 def test_chart_with_hostile_text_draws_and_shows_it_as_text(browser, serve, tmp_path):
     import altair as alt
 
-    from cxstats.charts import BUNDLE_NAME, to_html
+    from cxstats.presentation.charts import BUNDLE_NAME, to_html
 
     bundle = HTML / "_static" / BUNDLE_NAME
     assert bundle.is_file(), "the book build must write _static/" + BUNDLE_NAME

@@ -43,9 +43,7 @@ __all__ = [
     "Chart",
     "claims_chart",
     "discrepancies_chart",
-    "fmt_value",
     "javascript_bundle",
-    "md_text",
     "save_static",
     "show",
     "spec_json",
@@ -344,49 +342,3 @@ def discrepancies_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt
     ).properties(width="container", height=alt.Step(40),
                  autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(title=title) if title else chart
-
-
-def md_text(text: object) -> str:
-    """Escape text for MyST Markdown in the book: Markdown, HTML, ``$`` (math) and ``&``.
-
-    Builds on :func:`cxstats.cli.escape_markdown`; a claim containing ``<script>`` or ``$100``
-    shows literally.
-
-    Examples
-    --------
-    >>> md_text("costs over $100 & <b>more</b>")
-    'costs over \\\\$100 \\\\& \\\\<b\\\\>more\\\\</b\\\\>'
-    """
-    from cxstats.cli import escape_markdown
-
-    return "".join("\\" + ch if ch in "$&" else ch for ch in escape_markdown(text))
-
-
-def fmt_value(value: float | None, unit: str | None) -> str:
-    """A catalogue value with its unit, as plain text: ``80%``, ``10 people``, ``US$100``.
-
-    Examples
-    --------
-    >>> fmt_value(80.0, "percent"), fmt_value(2.6, "ratio"), fmt_value(100.0, "usd")
-    ('80%', '2.6×', 'US$100')
-    >>> fmt_value(70000000.0, "posts"), fmt_value(None, None)
-    ('70,000,000 posts', 'no single figure')
-    >>> fmt_value(1.0, "years"), fmt_value(20.0, "count")
-    ('1 year', '20')
-    """
-    import math
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no single figure"
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-    if unit == "percent":
-        return f"{text}%"
-    if unit == "ratio":
-        return f"{text}×"
-    if unit == "usd":
-        return f"US${text}"
-    if unit == "count" or not unit:
-        return text
-    if float(value) == 1 and unit.endswith("s"):
-        unit = unit[:-1]
-    return f"{text} {unit}"

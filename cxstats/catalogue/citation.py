@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cxstats import _resources
-from cxstats.catalogue import Statistic, get
-from cxstats.charts import fmt_value
+from cxstats.catalogue import Statistic, fmt_value, get
 
 __all__ = ["STYLES", "cite"]
 

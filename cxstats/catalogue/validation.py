@@ -216,7 +216,7 @@ def validate(root: Path | str | None = None, *, bibliography: Path | str | None 
 
     Examples
     --------
-    >>> from cxstats.validation import validate
+    >>> from cxstats.catalogue.validation import validate
     >>> validate()
     []
     """

@@ -20,13 +20,14 @@ Examples
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxstats import _resources
-from cxstats.validation import CatalogueError, Problem
+from cxstats.catalogue.validation import CatalogueError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +45,7 @@ __all__ = [
     "Statistic",
     "discrepancies",
     "evidence",
+    "fmt_value",
     "get",
     "origins",
     "seeds",
@@ -214,7 +216,7 @@ def _build(documents: Mapping[str, Any]) -> tuple[Statistic, ...]:
 
 @functools.lru_cache(maxsize=8)
 def _load(root: str) -> tuple[Statistic, ...]:
-    from cxstats.validation import check
+    from cxstats.catalogue.validation import check
 
     documents, problems = check(root)
     if problems:
@@ -407,3 +409,31 @@ def evidence(*, root: Path | str | None = None) -> pd.DataFrame:
     rows = [{"statistic_id": s.id, "url": e.url, "quote": e.quote, "note": e.note}
             for s in statistics(root) for e in s.evidence]
     return pd.DataFrame(rows, columns=["statistic_id", "url", "quote", "note"])
+
+
+def fmt_value(value: float | None, unit: str | None) -> str:
+    """A catalogue value with its unit, as plain text: ``80%``, ``10 people``, ``US$100``.
+
+    Examples
+    --------
+    >>> fmt_value(80.0, "percent"), fmt_value(2.6, "ratio"), fmt_value(100.0, "usd")
+    ('80%', '2.6×', 'US$100')
+    >>> fmt_value(70000000.0, "posts"), fmt_value(None, None)
+    ('70,000,000 posts', 'no single figure')
+    >>> fmt_value(1.0, "years"), fmt_value(20.0, "count")
+    ('1 year', '20')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no single figure"
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit == "ratio":
+        return f"{text}×"
+    if unit == "usd":
+        return f"US${text}"
+    if unit == "count" or not unit:
+        return text
+    if float(value) == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{text} {unit}"

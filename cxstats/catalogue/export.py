@@ -208,7 +208,7 @@ def export(directory: Path | str, *, root: Path | str | None = None) -> Path:
     Examples
     --------
     >>> import json, tempfile
-    >>> from cxstats.export import export
+    >>> from cxstats.catalogue.export import export
     >>> with tempfile.TemporaryDirectory() as d:
     ...     meta = json.loads(export(d).read_text())
     >>> [r["path"] for r in meta["resources"]]
