@@ -170,3 +170,70 @@ def test_count_and_proportion_that_disagree_are_rejected():
     r = pool_proportions([{"study": "a", "count": 30, "n": 100, "proportion": 0.304},
                           {"study": "b", "count": 50, "n": 100}])
     assert r.k == 2
+
+
+# --- meta-regression -------------------------------------------------------------------------
+
+MR_STUDIES = pd.DataFrame({
+    "study": list("abcdefg"),
+    "count": [300, 540, 160, 300, 90, 610, 200],
+    "n": [400, 700, 400, 600, 150, 1000, 250],
+    "wording": ["intention", "intention", "behaviour", "behaviour", "intention", "behaviour",
+                "intention"],
+    "year": [2007, 2009, 2011, 2013, 2017, 2020, 2022],
+})
+
+
+def _by_hand(frame, columns):
+    """The Raudenbush (2009) method-of-moments meta-regression, written out with numpy."""
+    c, n = frame["count"].to_numpy(float), frame["n"].to_numpy(float)
+    y = np.log(c / (n - c))
+    v = 1 / c + 1 / (n - c)
+    x = np.column_stack([np.ones(len(y)), *columns])
+    k, p = x.shape
+    w = np.diag(1 / v)
+    pm = w - w @ x @ np.linalg.inv(x.T @ w @ x) @ x.T @ w
+    q_e = float(y @ pm @ y)
+    tau2 = max(0.0, (q_e - (k - p)) / np.trace(pm))
+    ws = np.diag(1 / (v + tau2))
+    cov = np.linalg.inv(x.T @ ws @ x)
+    beta = cov @ x.T @ ws @ y
+    return beta, np.sqrt(np.diag(cov)), tau2, q_e
+
+
+def test_meta_regression_matches_the_formula_written_out():
+    from cxstats.models.pooling import meta_regression
+
+    r = meta_regression(MR_STUDIES, moderators=["wording", "year"])
+    intention = (MR_STUDIES["wording"] == "intention").to_numpy(float)
+    year = MR_STUDIES["year"].to_numpy(float)
+    beta, se, tau2, q_e = _by_hand(MR_STUDIES, [intention, year])
+    coef = r.coefficients.set_index("term")
+    assert list(coef.index) == ["const", "wording[intention]", "year"]
+    assert coef["estimate"].to_numpy() == pytest.approx(beta, rel=1e-8)
+    assert coef["std_err"].to_numpy() == pytest.approx(se, rel=1e-8)
+    assert coef.loc["year", "ci_low"] == pytest.approx(beta[2] - 1.959964 * se[2], rel=1e-5)
+    assert r.tau2_residual == pytest.approx(tau2, rel=1e-8)
+    assert r.q_residual == pytest.approx(q_e, rel=1e-8)
+    assert r.q_residual_df == 7 - 3
+    total = pool_proportions(MR_STUDIES).tau2
+    assert r.tau2_total == pytest.approx(total)
+    assert r.r2 == pytest.approx(max(0.0, 1 - tau2 / total))
+
+
+def test_meta_regression_leaves_out_studies_without_n_and_checks_its_input():
+    from cxstats.models.pooling import meta_regression
+
+    extra = pd.concat([MR_STUDIES, pd.DataFrame([{"study": "h", "proportion": 0.9,
+                                                    "wording": "intention", "year": 2015}])])
+    assert meta_regression(extra, moderators=["wording"]).k == 7
+    with pytest.raises(TypeError, match="moderators"):
+        meta_regression(MR_STUDIES, moderators="wording")
+    with pytest.raises(ValueError, match="not a column"):
+        meta_regression(MR_STUDIES, moderators=["form"])
+    with pytest.raises(ValueError, match="more studies"):
+        meta_regression(MR_STUDIES.head(2), moderators=["year"])
+    with pytest.raises(ValueError, match="one level"):
+        meta_regression(MR_STUDIES.head(2), moderators=["wording"])
+    with pytest.raises(ValueError, match="confidence"):
+        meta_regression(MR_STUDIES, moderators=["year"], confidence=1.5)

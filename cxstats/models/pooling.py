@@ -36,7 +36,8 @@ from cxstats._checks import check_confidence
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["METHODS", "SCALES", "PoolingResult", "pool_catalogue", "pool_proportions"]
+__all__ = ["METHODS", "SCALES", "MetaRegressionResult", "PoolingResult", "meta_regression", "pool_catalogue",
+           "pool_proportions"]
 
 #: Random-effects estimators: DerSimonian-Laird and Paule-Mandel.
 METHODS = ("dl", "pm")
@@ -333,3 +334,170 @@ def pool_catalogue(
                      "producer": s.origin.producer, "proportion": s.value / 100,
                      "count": s.count, "n": s.n})
     return pool_proportions(rows, method=method, scale=scale, confidence=confidence)
+
+
+COEFFICIENT_COLUMNS = ["term", "estimate", "std_err", "ci_low", "ci_high", "p_value"]
+
+
+@dataclass(frozen=True)
+class MetaRegressionResult:
+    """Result of :func:`meta_regression`.
+
+    Attributes
+    ----------
+    coefficients : pandas.DataFrame
+        One row per term (columns :data:`COEFFICIENT_COLUMNS`), on the pooling scale (log-odds
+        for ``scale="logit"``): ``const`` is the reference level, a categorical moderator
+        ``m`` gets one row ``m[level]`` per other level, a numeric moderator one slope row.
+    k : int
+        Studies in the regression (those with a known ``n``).
+    tau2_total, tau2_residual : float
+        Between-study variance without moderators (the pool's tau^2) and left after them.
+    r2 : float or None
+        Share of the between-study variance the moderators explain,
+        ``max(0, 1 - tau2_residual / tau2_total)``; None when ``tau2_total`` is 0.
+    q_residual, q_residual_df, q_residual_pvalue : float, int, float
+        Test of the heterogeneity the moderators leave (Q_E).
+    scale : str
+    confidence : float
+    note : str
+    """
+
+    coefficients: pd.DataFrame
+    k: int
+    tau2_total: float
+    tau2_residual: float
+    r2: float | None
+    q_residual: float
+    q_residual_df: int
+    q_residual_pvalue: float
+    scale: str
+    confidence: float
+    note: str
+
+
+def meta_regression(
+    studies: Any,
+    *,
+    moderators: Sequence[str],
+    scale: str = "logit",
+    confidence: float = 0.95,
+) -> MetaRegressionResult:
+    """Random-effects meta-regression of proportions on study moderators (wording, year).
+
+    Asks how much of the disagreement between reports a moderator explains, e.g. whether the
+    question asked about an intention ("would stop") or a past behaviour ("stopped").
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame, mapping of columns or list of mappings
+        As in :func:`pool_proportions`, plus one column per moderator. Studies without a known
+        ``n`` are left out, as in the pool.
+    moderators : sequence of str
+        Column names. A column of text is categorical (its first level in sorted order is the
+        reference); a numeric column enters as a slope.
+    scale : {"logit", "proportion"}
+        As in :func:`pool_proportions`.
+    confidence : float
+        Level of the coefficient intervals.
+
+    Returns
+    -------
+    MetaRegressionResult
+
+    Raises
+    ------
+    ValueError
+        No moderator, a moderator column missing, with missing values or with one level among
+        the pooled studies, or too few studies for the terms (at least one more study than terms).
+    TypeError
+        ``moderators`` given as a single string.
+
+    Notes
+    -----
+    The mixed-effects meta-regression of Raudenbush (2009, *The Handbook of Research
+    Synthesis and Meta-Analysis*, ch. 16) with the method-of-moments (DerSimonian-Laird)
+    residual tau^2, as metafor's ``rma(..., method="DL")``: with ``W = diag(1/v)``, the
+    fixed-effect fit ``statsmodels.regression.linear_model.WLS(y, X, weights=1/v).fit()``
+    gives ``Q_E`` (its weighted residual sum of squares), ``tau2 = max(0, (Q_E - (k - p)) /
+    tr(P))`` with ``P = W - W X (X'WX)^-1 X'W``; the coefficients are then
+    ``WLS(y, X, weights=1/(v + tau2)).fit(cov_type="fixed scale")`` (standard errors not
+    rescaled by the residual variance, as a meta-regression needs). The ``Q_E`` p-value is
+    ``scipy.stats.chi2.sf(Q_E, k - p)``. Effects and variances come from
+    :func:`pool_proportions`; ``tau2_total`` is its DerSimonian-Laird tau^2.
+
+    Examples
+    --------
+    >>> studies = [
+    ...     {"study": "a", "count": 300, "n": 400, "wording": "intention"},
+    ...     {"study": "b", "count": 540, "n": 700, "wording": "intention"},
+    ...     {"study": "c", "count": 160, "n": 400, "wording": "behaviour"},
+    ...     {"study": "d", "count": 300, "n": 600, "wording": "behaviour"}]
+    >>> r = meta_regression(studies, moderators=["wording"])
+    >>> r.coefficients["term"].tolist()
+    ['const', 'wording[intention]']
+    >>> round(r.r2, 2)
+    1.0
+    """
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    if isinstance(moderators, str):
+        raise TypeError("moderators must be a sequence of column names, not a single str")
+    moderators = list(moderators)
+    if not moderators:
+        raise ValueError("moderators must name at least one column")
+    check_confidence(confidence)
+    df = _frame(studies)
+    for m in moderators:
+        if m not in df.columns:
+            raise ValueError(f"moderator {m!r} is not a column of studies; columns: "
+                             f"{', '.join(map(str, df.columns))}")
+    pooled = pool_proportions(df, method="dl", scale=scale, confidence=confidence)
+    inc = pooled.studies["included"].to_numpy(bool)
+    mods = df.reset_index(drop=True).loc[inc, moderators]
+    if mods.isna().any().any():
+        raise ValueError("a moderator has missing values among the pooled studies: "
+                         + ", ".join(m for m in moderators if mods[m].isna().any()))
+    columns = {"const": np.ones(len(mods))}
+    for m in moderators:
+        col = mods[m]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            columns[m] = col.to_numpy(float)
+        else:
+            levels = sorted(col.astype(str).unique())
+            if len(levels) < 2:
+                raise ValueError(f"moderator {m!r} has one level ({levels[0]!r}) among the pooled "
+                                 "studies: it cannot explain anything")
+            for level in levels[1:]:
+                columns[f"{m}[{level}]"] = (col.astype(str) == level).to_numpy(float)
+    x = pd.DataFrame(columns)
+    k, p = x.shape
+    if k <= p:
+        raise ValueError(f"meta-regression needs more studies with a known n ({k}) than terms "
+                         f"({p}: {', '.join(x.columns)})")
+    y = pooled.studies.loc[inc, "effect"].to_numpy(float)
+    v = pooled.studies.loc[inc, "variance"].to_numpy(float)
+    xm = x.to_numpy(float)
+    w = 1 / v
+    fixed = sm.WLS(y, xm, weights=w).fit()
+    q_e = float(np.sum(w * fixed.resid ** 2))
+    xtwx_inv = np.linalg.pinv(xm.T @ (w[:, None] * xm))
+    trace_p = float(w.sum() - np.trace(xtwx_inv @ (xm.T @ ((w ** 2)[:, None] * xm))))
+    tau2 = max(0.0, (q_e - (k - p)) / trace_p) if trace_p > 0 else 0.0
+    fit = sm.WLS(y, xm, weights=1 / (v + tau2)).fit(cov_type="fixed scale")
+    ci = np.asarray(fit.conf_int(alpha=1 - confidence))
+    coefficients = pd.DataFrame({
+        "term": list(x.columns), "estimate": np.asarray(fit.params, float),
+        "std_err": np.asarray(fit.bse, float), "ci_low": ci[:, 0], "ci_high": ci[:, 1],
+        "p_value": np.asarray(fit.pvalues, float)})
+    tau2_total = float(pooled.tau2 or 0.0)
+    r2 = None if tau2_total <= 0 else max(0.0, 1 - tau2 / tau2_total)
+    note = (f"mixed-effects meta-regression of {k} studies on {', '.join(moderators)} "
+            f"({scale} scale, DerSimonian-Laird residual tau^2)")
+    return MetaRegressionResult(
+        coefficients=coefficients, k=k, tau2_total=tau2_total, tau2_residual=float(tau2),
+        r2=r2, q_residual=q_e, q_residual_df=k - p, q_residual_pvalue=float(chi2.sf(q_e, k - p)),
+        scale=scale, confidence=float(confidence), note=note)
