@@ -15,8 +15,8 @@ Examples
 --------
 >>> import cxstats
 >>> s = cxstats.catalogue.get("hbr-2010-negative-told-10-plus")
->>> f"{s.value:g}% of {s.base}"
-'48% of people who spread negative word of mouth (had negative things to say) about a company'
+>>> f"{s.value:g}% ({s.status})"
+'48% (partly-confirmed)'
 """
 
 from __future__ import annotations
