@@ -66,6 +66,10 @@ def _normalise(doc):
         s["topics"] = list(s.get("topics") or [])
         s["evidence"] = [{"url": e["url"], "quote": e["quote"], "note": e.get("note")}
                          for e in s["evidence"]]
+        s["circulation"] = [{"url": c["url"], "quote": c["quote"],
+                             "names_source": c["names_source"],
+                             "source_correct": c["source_correct"], "note": c.get("note")}
+                            for c in s.get("circulation") or []]
         stats.append(s)
     return {"origin": o, "statistics": stats}
 

@@ -37,12 +37,14 @@ __all__ = [
     "STATUSES",
     "TOPICS",
     "CatalogueError",
+    "Circulation",
     "Discrepancy",
     "Evidence",
     "Origin",
     "Problem",
     "Seed",
     "Statistic",
+    "circulation",
     "discrepancies",
     "evidence",
     "fmt_value",
@@ -98,6 +100,22 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class Circulation:
+    """Where a figure was seen repeated on the web: a roundup page, its sentence and its credit.
+
+    ``source_correct`` is True when the roundup credits the record's origin and that origin was
+    seen to publish the figure, False when the credited source was checked and does not, None
+    when the roundup credits no one or the credit could not be checked.
+    """
+
+    url: str
+    quote: str
+    names_source: str | None
+    source_correct: bool | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Origin:
     """The source report a statistic comes from."""
 
@@ -147,6 +165,7 @@ class Statistic:
     origin: Origin
     ci_low: float | None
     ci_high: float | None
+    circulation: tuple[Circulation, ...] = ()
 
     @property
     def proportion(self) -> float | None:
@@ -210,6 +229,10 @@ def _build(documents: Mapping[str, Any]) -> tuple[Statistic, ...]:
                 discrepancies=tuple(Discrepancy(d["kind"], d["explanation"])
                                     for d in s["discrepancies"]),
                 origin=origin, ci_low=lo, ci_high=hi,
+                circulation=tuple(
+                    Circulation(c["url"], c["quote"], c["names_source"], c["source_correct"],
+                                c.get("note"))
+                    for c in s.get("circulation") or ()),
             ))
     return tuple(out)
 
@@ -400,6 +423,25 @@ def discrepancies(*, root: Path | str | None = None) -> pd.DataFrame:
     rows = [{"statistic_id": s.id, "kind": d.kind, "explanation": d.explanation}
             for s in statistics(root) for d in s.discrepancies]
     return pd.DataFrame(rows, columns=["statistic_id", "kind", "explanation"])
+
+
+def circulation(*, root: Path | str | None = None) -> pd.DataFrame:
+    """One row per roundup repeating a figure: ``statistic_id, url, quote, names_source,
+    source_correct, note`` (the optional ``circulation`` field of the records).
+
+    Examples
+    --------
+    >>> c = circulation()
+    >>> list(c.columns)
+    ['statistic_id', 'url', 'quote', 'names_source', 'source_correct', 'note']
+    """
+    import pandas as pd
+
+    columns = ["statistic_id", "url", "quote", "names_source", "source_correct", "note"]
+    rows = [{"statistic_id": s.id, "url": c.url, "quote": c.quote,
+             "names_source": c.names_source, "source_correct": c.source_correct, "note": c.note}
+            for s in statistics(root) for c in s.circulation]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def evidence(*, root: Path | str | None = None) -> pd.DataFrame:

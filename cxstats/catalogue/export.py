@@ -2,7 +2,8 @@
 
 The package holds ``statistics.csv`` (one row per statistic, with its origin's main facts and its
 first seed), ``origins.csv``, ``seeds.csv`` (every seed sentence), ``evidence.csv`` (what was read,
-for origins and statistics) and ``discrepancies.csv``, described by ``datapackage.json`` with a
+for origins and statistics), ``discrepancies.csv`` and ``circulation.csv`` (roundups repeating a
+figure), described by ``datapackage.json`` with a
 Table Schema per file that mirrors ``data/schema/catalogue.schema.json`` (types, enums, keys).
 :func:`read` turns a package back into catalogue documents: the round trip loses no field.
 """
@@ -114,6 +115,16 @@ def _resources_spec() -> dict[str, dict[str, Any]]:
         _f("kind", "string", "Kind of discrepancy", required=True, enum=e["discrepancy_kind"]),
         _f("explanation", "string", "One-line explanation", required=True),
     ]
+    circulation = [
+        _f("statistic_id", "string", "Statistic", required=True),
+        _f("position", "integer", "Order of the entry on the statistic", required=True,
+           minimum=0),
+        _f("url", "string", "Roundup page repeating the figure", required=True, format="uri"),
+        _f("quote", "string", "The roundup's sentence, as stored", required=True),
+        _f("names_source", "string", "Producer the roundup credits, if any"),
+        _f("source_correct", "boolean", "Whether that credit is right (empty: none or unchecked)"),
+        _f("note", "string", "Note"),
+    ]
     fk = {"fields": "statistic_id", "reference": {"resource": "statistics", "fields": "id"}}
     fk_origin = {"fields": "bib_key", "reference": {"resource": "origins", "fields": "bib_key"}}
     return {
@@ -123,16 +134,20 @@ def _resources_spec() -> dict[str, dict[str, Any]]:
                   "foreignKeys": [fk]},
         "evidence": {"fields": evidence, "foreignKeys": [fk_origin]},
         "discrepancies": {"fields": discrepancies, "foreignKeys": [fk]},
+        "circulation": {"fields": circulation, "primaryKey": ["statistic_id", "position"],
+                        "foreignKeys": [fk]},
     }
 
 
 #: Names of the package's resources, in order.
-RESOURCES = ("statistics", "origins", "seeds", "evidence", "discrepancies")
+RESOURCES = ("statistics", "origins", "seeds", "evidence", "discrepancies", "circulation")
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         if math.isnan(value):
             return ""
@@ -187,6 +202,10 @@ def _rows(root: Path | str | None) -> dict[str, list[dict[str, Any]]]:
         for d in s.discrepancies:
             rows["discrepancies"].append({"statistic_id": s.id, "kind": d.kind,
                                           "explanation": d.explanation})
+        for i, c in enumerate(s.circulation):
+            rows["circulation"].append({"statistic_id": s.id, "position": i, "url": c.url,
+                                        "quote": c.quote, "names_source": c.names_source,
+                                        "source_correct": c.source_correct, "note": c.note})
     return rows
 
 
@@ -212,7 +231,7 @@ def export(directory: Path | str, *, root: Path | str | None = None) -> Path:
     >>> with tempfile.TemporaryDirectory() as d:
     ...     meta = json.loads(export(d).read_text())
     >>> [r["path"] for r in meta["resources"]]
-    ['statistics.csv', 'origins.csv', 'seeds.csv', 'evidence.csv', 'discrepancies.csv']
+    ['statistics.csv', 'origins.csv', 'seeds.csv', 'evidence.csv', 'discrepancies.csv', 'circulation.csv']
     """
     if not isinstance(directory, str | Path):
         raise TypeError(f"directory must be a path, not {type(directory).__name__}")
@@ -256,6 +275,8 @@ def _typed(value: str, type_: str) -> Any:
         return None
     if type_ == "integer":
         return int(value)
+    if type_ == "boolean":
+        return value == "true"
     if type_ == "number":
         number = float(value)
         return int(number) if number.is_integer() else number
@@ -279,7 +300,8 @@ def read(directory: Path | str) -> dict[str, dict[str, Any]]:
     -------
     dict
         Catalogue file path (relative) -> document with ``origin`` and ``statistics``, in the
-        shape of the YAML files (every optional field present, ``None`` when unknown).
+        shape of the YAML files (every optional field present, ``None`` when unknown; an absent
+        ``circulation`` comes back as an empty list).
     """
     directory = Path(directory)
     if not (directory / "datapackage.json").is_file():
@@ -315,5 +337,11 @@ def read(directory: Path | str) -> dict[str, dict[str, Any]]:
             "seeds": [{"file": x["seed_file"], "quote": x["seed_quote"]} for x in seeds],
             "discrepancies": [{"kind": d["kind"], "explanation": d["explanation"]}
                               for d in t["discrepancies"] if d["statistic_id"] == s["id"]],
+            "circulation": [{"url": c["url"], "quote": c["quote"],
+                             "names_source": c["names_source"],
+                             "source_correct": c["source_correct"], "note": c["note"]}
+                            for c in sorted((c for c in t["circulation"]
+                                             if c["statistic_id"] == s["id"]),
+                                            key=lambda c: c["position"])],
         })
     return documents
