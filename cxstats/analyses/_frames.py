@@ -1,11 +1,11 @@
-"""The dataframe layer: accept pandas, polars or DuckDB, check columns, count in the input's engine.
+"""The dataframe layer: accept pandas, polars, DuckDB, Dask or PySpark; count in the input's engine.
 
 Every analysis reduces its input to a small count table (one row per group with the number of rows,
 of usable rows and of events; with a frequency ``weight`` column, the sums of the weights) with a
 single narwhals ``group_by(...).agg(...)``. The query runs in the engine that holds the data:
 pandas for a pandas frame, polars for a polars frame or LazyFrame (eager frames are made lazy
-first), DuckDB for a DuckDB relation. Only the count table, a few rows, is brought into pandas.
-The caller's object is never modified.
+first), DuckDB for a DuckDB relation, Dask for a Dask DataFrame, Spark for a PySpark DataFrame.
+Only the count table, a few rows, is brought into pandas. The caller's object is never modified.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import pandas as pd
 
 from cxstats.analyses import _stats
 
-SUPPORTED = "a pandas DataFrame, a polars DataFrame or LazyFrame, or a DuckDB relation"
+SUPPORTED = ("a pandas DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a Dask "
+             "DataFrame or a PySpark DataFrame")
 
 #: Prefix of the helper columns added inside the query (never seen by the caller).
 _P = "__cxstats_"

@@ -45,13 +45,22 @@ SCALES: dict[str, tuple[int, int, tuple[int, ...], str]] = {
 
 
 def _pandas(data: Any, name: str = "data") -> pd.DataFrame:
+    """``data`` as pandas: lazy frames (DuckDB, Dask, PySpark) are collected through narwhals."""
+    import narwhals as nw
     import pandas as pd
 
     if isinstance(data, pd.DataFrame):
         return data
-    if hasattr(data, "to_pandas"):  # polars, pyarrow, duckdb relations
-        return data.to_pandas()
-    raise TypeError(f"{name} must be a pandas or polars DataFrame, not {type(data).__name__}")
+    try:
+        frame = nw.from_native(data)
+    except TypeError:
+        frame = None
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    if not isinstance(frame, nw.DataFrame):
+        raise TypeError(f"{name} must be a pandas or polars DataFrame, a DuckDB relation, a Dask "
+                        f"or a PySpark DataFrame, not {type(data).__name__}")
+    return frame.to_pandas()
 
 
 def _column(df: pd.DataFrame, col: Any, param: str) -> None:
@@ -75,7 +84,7 @@ def ces_summary(
 
     Parameters
     ----------
-    data : pandas.DataFrame or polars.DataFrame
+    data : pandas.DataFrame, polars.DataFrame, DuckDB relation, Dask or PySpark DataFrame
         One row per response.
     score : str
         Column of scores (integers on the scale; missing responses are dropped and counted).
@@ -181,7 +190,7 @@ def effort_loyalty(
 
     Parameters
     ----------
-    data : pandas.DataFrame or polars.DataFrame
+    data : pandas.DataFrame, polars.DataFrame, DuckDB relation, Dask or PySpark DataFrame
         One row per customer.
     effort : str
         Numeric effort column (e.g. a CES score).
@@ -284,7 +293,7 @@ def repeat_contact_reasons(
 
     Parameters
     ----------
-    data : pandas.DataFrame or polars.DataFrame
+    data : pandas.DataFrame, polars.DataFrame, DuckDB relation, Dask or PySpark DataFrame
         One row per contact.
     reason : str
         Column with the contact reason.
