@@ -62,7 +62,8 @@ def serve() -> Iterator[callable]:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs the Debian package")
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs the Debian package "
+                    "(as root), or run: sudo apt-get install -y --no-install-recommends chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
