@@ -85,7 +85,7 @@ def forgiveness_rate(
 
     Parameters
     ----------
-    tickets : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+    tickets : DataFrame (pandas, polars, Dask or PySpark), polars.LazyFrame or DuckDB relation
         One row per ticket, or an already-counted table with a ``weight`` column. Counting runs in
         this object's own engine; only the small table of counts is brought into pandas. It is not
         modified.

@@ -134,7 +134,7 @@ def outcome_by_problems(
 
     Parameters
     ----------
-    customers : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+    customers : DataFrame (pandas, polars, Dask or PySpark), polars.LazyFrame or DuckDB relation
         One row per customer, or an already-counted table with a ``weight`` column. Counting runs
         in this object's own engine; it is not modified.
     problems : str, default "problems"

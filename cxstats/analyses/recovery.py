@@ -74,7 +74,7 @@ def dispute_by_response(
 
     Parameters
     ----------
-    complaints : pandas.DataFrame, polars.DataFrame, polars.LazyFrame or duckdb.DuckDBPyRelation
+    complaints : DataFrame (pandas, polars, Dask or PySpark), polars.LazyFrame or DuckDB relation
         One row per complaint, or an already-counted table with a ``weight`` column. Counting runs
         in this object's own engine; it is not modified.
     response : str, default "Company response to consumer"
