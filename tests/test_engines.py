@@ -2,13 +2,18 @@
 
 Each case runs on one row per unit and, with ``weight=``, on the same rows already counted; both
 must equal the pandas result on the raw rows. PySpark runs in local mode (the session-wide
-``spark`` fixture of conftest.py); Dask with the default local scheduler.
+``spark`` fixture of conftest.py); Dask with the default local scheduler. The last tests check
+``make system``, which installs the Debian packages behind these engines and the browser test.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import dask.dataframe as dd
@@ -170,3 +175,47 @@ def test_series_is_a_type_error() -> None:
     with pytest.raises(TypeError, match=r"tickets must be a pandas DataFrame.*a Dask DataFrame or a "
                                         r"PySpark DataFrame"):
         forgiveness_rate(series)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _make_system(tmp_path: Path, *, uid: int, system: str) -> subprocess.CompletedProcess[str]:
+    """``make system`` with stand-ins for ``id``, ``apt-get`` and ``mkdir`` that only log calls."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    for name, body in {"id": f"echo {uid}", "apt-get": f'echo "apt-get $*" >> {log}',
+                       "mkdir": f'echo "mkdir $*" >> {log}'}.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(["make", "--no-print-directory", "-s", "system", f"SYSTEM={system}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_make_system_installs_nothing_when_present(tmp_path: Path) -> None:
+    done = _make_system(tmp_path, uid=1000, system="sh:dash")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "calls.log").exists()
+
+
+def test_make_system_prints_the_command_when_not_root(tmp_path: Path) -> None:
+    done = _make_system(tmp_path, uid=1000,
+                        system="no-such-browser-x:chromium sh:dash no-such-java-x:default-jre-headless")
+    assert done.returncode != 0
+    line = [x for x in done.stderr.splitlines() if "apt-get" in x]
+    assert line == ["make test needs the Debian package(s) chromium default-jre-headless; run: sudo "
+                    "apt-get update && sudo apt-get install -y --no-install-recommends chromium "
+                    "default-jre-headless"]
+    assert not (tmp_path / "calls.log").exists()
+
+
+def test_make_system_installs_as_root(tmp_path: Path) -> None:
+    done = _make_system(tmp_path, uid=0, system="no-such-java-x:default-jre-headless sh:dash")
+    assert done.returncode == 0, done.stderr
+    calls = (tmp_path / "calls.log").read_text().splitlines()
+    assert calls == ["mkdir -p /usr/share/man/man1", "apt-get update -qq",
+                     "apt-get install -y -qq --no-install-recommends default-jre-headless"]
