@@ -27,7 +27,8 @@ env: $(UV)
 	$(UV) sync --frozen --python $(PYTHON) --quiet
 
 # Debian packages the tests run: command -> package. Installed when missing if we are root;
-# otherwise one line with the exact command, and make stops.
+# otherwise one line with the exact command, and make stops. (Slim Debian images lack
+# /usr/share/man/man1, where the JRE's install links its manual pages.)
 SYSTEM := chromium:chromium java:default-jre-headless
 system:
 	@missing=""; for pair in $(SYSTEM); do \
