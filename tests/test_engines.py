@@ -8,6 +8,7 @@ must equal the pandas result on the raw rows. PySpark runs in local mode (the se
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -40,7 +41,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:Dask support is moving:FutureWa
 def to_engine(request: pytest.FixtureRequest) -> Iterator[Callable[[pd.DataFrame], Any]]:
     """A function giving the same rows as a pandas frame, held by the engine under test."""
     engine = request.param
-    con = duckdb.connect()
+    con, names = duckdb.connect(), itertools.count()
     spark = request.getfixturevalue("spark") if engine == "pyspark" else None
 
     def convert(frame: pd.DataFrame) -> Any:
@@ -49,7 +50,7 @@ def to_engine(request: pytest.FixtureRequest) -> Iterator[Callable[[pd.DataFrame
         if engine == "polars":
             return pl.from_pandas(frame)
         if engine == "duckdb":
-            name = f"t{len(con.execute('SHOW TABLES').fetchall())}"
+            name = f"t{next(names)}"
             con.register(name, pl.from_pandas(frame).to_arrow())
             return con.sql(f"SELECT * FROM {name}")
         if engine == "dask":
