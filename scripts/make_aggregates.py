@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxstats._generated import sync
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "aggregates"
 TELECOM = ("telecom-churn-bigml", ("churn-bigml-80.csv", "churn-bigml-20.csv"))
@@ -102,17 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     files = make(args.shared)
-    if args.check:
-        stale = [n for n, text in files.items()
-                 if not (OUT / n).is_file() or (OUT / n).read_text() != text]
-        for n in stale:
-            print(f"{OUT / n} is out of date", file=sys.stderr)
-        return 1 if stale else 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for n, text in files.items():
-        (OUT / n).write_text(text)
-        print(f"wrote {OUT / n}")
-    return 0
+    return sync(OUT, files, check=args.check)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cxstats._generated import sync
+
 SEED = 20220215  # the Zendesk blog post's "last updated" date; any fixed number would do
 N_TICKETS = 3_000
 N_CUSTOMERS = 2_000
@@ -146,17 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     tickets, customers = make()
     files = {"tickets.csv": to_csv_text(tickets), "customers.csv": to_csv_text(customers),
              "README.md": README}
-    if args.check:
-        stale = [name for name, text in files.items()
-                 if not (OUT / name).is_file() or (OUT / name).read_text() != text]
-        for name in stale:
-            print(f"{OUT / name} is out of date", file=sys.stderr)
-        return 1 if stale else 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (OUT / name).write_text(text)
-        print(f"wrote {OUT / name}")
-    return 0
+    return sync(OUT, files, check=args.check)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Write one handbook page per source report, ``book/sources/<bib_key>.md``, from the catalogue.
 
 The pages are generated, never edited by hand: every text field is escaped for MyST Markdown and
-HTML (a claim containing ``<script>`` shows as text). Pages are rewritten only when their content
+HTML, inline and block-level (a claim containing ``<script>`` shows as text, a note starting with
+``:::`` or ``%`` cannot open a fence or become a comment). Pages are rewritten only when their content
 changes (so a warm book build stays warm), and pages of reports no longer in the catalogue are
 removed. ``_toc.yml`` includes them with ``glob: book/sources/*``.
 
@@ -10,12 +11,12 @@ Usage: python scripts/make_source_pages.py [--check]   (--check: exit 1 if a pag
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from cxstats import catalogue
+from cxstats._generated import sync
 from cxstats.presentation.text import fmt_value, md_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,19 +36,8 @@ def _link(url: str | None) -> str:
     return f"<{url}>"
 
 
-def _block(text: object) -> str:
-    """Escaped text that may start a block: a leading ``1.`` or ``-`` must not make a list."""
-    out = md_text(text)
-    m = re.match(r"(\s*\d+)([.)])", out)
-    if m:
-        return m.group(1) + "\\" + out[m.end(1):]
-    if re.match(r"\s*[-=]", out):
-        return "\\" + out.lstrip()
-    return out
-
-
 def _quote(text: str) -> str:
-    return "> " + _block(text)
+    return "> " + md_text(text)
 
 
 def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
@@ -80,7 +70,7 @@ def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
     ]
     lines += [f"- **{k}:** {v}" for k, v in method] + [""]
     if o.notes:
-        lines += ["## Notes", "", _block(o.notes), ""]
+        lines += ["## Notes", "", md_text(o.notes), ""]
     if o.evidence:
         lines += ["## What we read about the report", ""]
         for e in o.evidence:
@@ -90,15 +80,16 @@ def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
     for s in stats:
         lines += [f"### {md_text(s.id)}", "", f"**{md_text(fmt_value(s.value, s.unit))}**: "
                   f"{md_text(s.claim)} {{cite:p}}`{o.bib_key}`", ""]
-        n = "unknown" if s.n is None else f"{s.n:,}"
-        ci = ("" if s.ci_low is None else
-              f" (95% Wilson interval {s.ci_low:.1f} to {s.ci_high:.1f}%)")
+        n = "not stated for this figure" if s.n is None else f"{s.n:,}"
         items = [
             ("Status", md_text(s.status) + (f": {md_text(s.status_note)}" if s.status_note else "")),
             ("Kind", md_text(s.kind)),
             ("Base", md_text(s.base)),
-            ("n", n + ci),
+            ("n", n),
         ]
+        if s.ci_n is not None:
+            items.append(("Interval", f"{s.ci_low:.1f}% to {s.ci_high:.1f}% "
+                          f"({100 * catalogue.CONFIDENCE:.0f}% Wilson, {md_text(s.ci_basis)})"))
         if s.question:
             items.append(("Question", md_text(s.question)))
         if s.topics:
@@ -110,7 +101,7 @@ def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
                 lines += [_quote(e.quote), "", f"from {_link(e.url)}"
                           + (f" ({md_text(e.note)})" if e.note else ""), ""]
         if s.seeds:
-            lines += ["How it is repeated (seed articles, verbatim):", ""]
+            lines += ["How it is repeated (the reposts it reached us through, verbatim):", ""]
             for x in s.seeds:
                 lines += [_quote(x.quote), "", f"seed `{x.file}`", ""]
         if s.discrepancies:
@@ -133,25 +124,7 @@ def pages() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    wanted = pages()
-    stale = [p for p in OUT.glob("*.md") if p.name not in wanted]
-    changed = [name for name, text in wanted.items()
-               if not (OUT / name).is_file()
-               or (OUT / name).read_text(encoding="utf-8") != text]
-    if check:
-        for name in changed:
-            print(f"out of date: book/sources/{name}")
-        for p in stale:
-            print(f"stale: book/sources/{p.name}")
-        return 1 if changed or stale else 0
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name in changed:
-        (OUT / name).write_text(wanted[name], encoding="utf-8")
-    for p in stale:
-        p.unlink()
-    print(f"source pages: {len(wanted)} ({len(changed)} written, {len(stale)} removed)")
-    return 0
+    return sync(OUT, pages(), check="--check" in argv, prune="*.md")
 
 
 if __name__ == "__main__":

@@ -67,21 +67,110 @@ def test_filters_select_matching_rows():
         "hbr-2010-positive-told-10-plus", "hbr-2010-negative-told-10-plus",
     }
     producer = t["producer"].iloc[0]
-    by_producer = catalogue.table(producer=producer.upper())
-    assert set(by_producer["producer"]) == {producer}
+    part = producer[1:5].upper()
+    by_producer = catalogue.table(producer=part)
+    assert set(by_producer["producer"]) == {p for p in t["producer"] if part.lower() in p.lower()}
+    assert len(by_producer) == sum(part.lower() in p.lower() for p in t["producer"])
+    for ptype in set(t["producer_type"]):
+        sub = catalogue.table(producer_type=ptype)
+        assert len(sub) == (t["producer_type"] == ptype).sum() and set(sub["producer_type"]) == {ptype}
     wom = catalogue.table(topic="word-of-mouth")
     assert all("word-of-mouth" in x.split("; ") for x in wom["topics"])
 
 
-def test_wilson_interval_matches_statsmodels_for_every_proportion_with_n():
+def test_every_interval_is_statsmodels_wilson_on_its_basis():
     t = catalogue.table()
-    with_n = t[(t["kind"] == "proportion") & t["n"].notna()]
-    for row in with_n.itertuples():
-        k = row.count if not pd.isna(row.count) else round(row.value / 100 * row.n)
-        lo, hi = proportion_confint(int(k), int(row.n), alpha=0.05, method="wilson")
-        assert math.isclose(row.ci_low, lo * 100) and math.isclose(row.ci_high, hi * 100)
-    without = t[t["n"].isna()]
-    assert without["ci_low"].isna().all()
+    for row in t.itertuples():
+        if row.kind == "proportion" and row.n_basis in ("stated", "whole-sample"):
+            n = int(row.n) if row.n_basis == "stated" else int(row.sample_size)
+            k = int(row.count) if not pd.isna(row.count) else round(row.value / 100 * n)
+            lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+            assert math.isclose(row.ci_low, lo * 100) and math.isclose(row.ci_high, hi * 100)
+            assert row.ci_n == n and row.confidence == 0.95
+            assert 0 <= row.ci_low <= row.value <= row.ci_high <= 100
+        else:
+            assert pd.isna(row.ci_low) and pd.isna(row.ci_high) and row.ci_basis is None, row.id
+    assert t["ci_low"].notna().sum() >= 1
+
+
+def test_records_with_n_have_a_stated_basis():
+    for s in catalogue.statistics():
+        assert (s.n is not None) == (s.n_basis == "stated"), s.id
+
+
+def _whole_sample_root(tmp_path):
+    import shutil
+
+    import yaml
+
+    from cxstats import _resources
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(_resources.catalogue_dir(), root)
+    path = next(p for p in sorted(root.rglob("*.yml"))
+                if "sample_size: 2049" in p.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stat = next(s for s in doc["statistics"] if s["kind"] == "proportion" and s["n"] is None)
+    return root, path, doc, stat
+
+
+def test_whole_sample_basis_uses_the_reports_sample_size(tmp_path):
+    import yaml
+
+    root, path, doc, stat = _whole_sample_root(tmp_path)
+    stat["n_basis"] = "whole-sample"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    s = catalogue.get(stat["id"], root=root)
+    assert s.ci_n == 2049 and s.ci_basis == "if all 2,049 respondents answered"
+    lo, hi = proportion_confint(round(stat["value"] / 100 * 2049), 2049, alpha=0.05,
+                                method="wilson")
+    assert (s.ci_low, s.ci_high) == pytest.approx((100 * lo, 100 * hi), rel=1e-12)
+    row = catalogue.table(root=root).set_index("id").loc[stat["id"]]
+    assert row["ci_basis"] == "if all 2,049 respondents answered" and row["ci_n"] == 2049
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"n_basis": "whole-sample", "kind": "mean", "unit": "people"}, "only for proportions"),
+    ({"n_basis": "stated"}, "n_basis is 'stated' but n is not given"),
+    ({"n_basis": "all"}, "'all' is not one of"),
+])
+def test_bad_basis_is_a_validation_error(tmp_path, change, message):
+    import yaml
+
+    from cxstats.catalogue.validation import validate
+
+    root, path, doc, stat = _whole_sample_root(tmp_path)
+    stat.update(change)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert any(message in p.message for p in validate(root)), validate(root)
+
+
+def test_the_schema_is_the_one_definition():
+    import dataclasses
+    import json
+
+    from cxstats import _resources
+
+    schema = json.loads(_resources.schema_path().read_text(encoding="utf-8"))
+    item = schema["properties"]["statistics"]["items"]["properties"]
+    origin = schema["properties"]["origin"]["properties"]
+    stat_fields = [f.name for f in dataclasses.fields(catalogue.Statistic)]
+    assert stat_fields == [*item, "origin"]
+    flat = [*(k for k in origin if k != "methodology"),
+            *origin["methodology"]["properties"]]
+    assert sorted(f.name for f in dataclasses.fields(catalogue.Origin)) == sorted([*flat, "file"])
+    seed_item = item["seeds"]["items"]["properties"]
+    assert [f.name for f in dataclasses.fields(catalogue.Seed)] == list(seed_item)
+    assert tuple(item["status"]["enum"]) == catalogue.STATUSES
+    assert tuple(item["topics"]["items"]["enum"]) == catalogue.TOPICS
+    assert tuple(origin["producer_type"]["enum"]) == catalogue.PRODUCER_TYPES
+    lists = {k for k, v in item.items() if v.get("type") == "array" and "title" in v["items"]}
+    for name in item:
+        if name in lists or name == "evidence":
+            assert f"n_{name}" in catalogue.COLUMNS
+        else:
+            assert name in catalogue.COLUMNS
+    assert not hasattr(catalogue.Statistic, "proportion")
 
 
 def test_wilson_interval_hand_arithmetic():

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+from html import escape
 from pathlib import Path
+
+import pytest
 
 from cxstats import catalogue
 
@@ -41,3 +44,38 @@ def test_hostile_text_is_escaped():
     assert "<script>" not in text
     assert "{cite:p}`x`" not in text
     assert "\\$100" in text
+
+
+BLOCK_PAYLOADS = ["::: {note}\nswallowed", "% hidden comment", "# heading", "> quote", "- item",
+                  "```python", "$$ x $$", "---", "1. item", "+ item", "=== setext", "    code",
+                  ": definition", "(label)=", "~~~"]
+
+
+def _myst_html(text: str) -> str:
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    config = MdParserConfig(enable_extensions={"colon_fence", "dollarmath", "deflist",
+                                               "substitution"})
+    return create_md_parser(config, RendererHTML).render(text)
+
+
+@pytest.mark.parametrize("payload", BLOCK_PAYLOADS)
+def test_block_markup_cannot_swallow_or_hide_the_page(payload):
+    s = next(x for x in catalogue.statistics() if x.evidence and x.seeds)
+    origin = dataclasses.replace(s.origin, notes=payload)
+    ev = dataclasses.replace(s.evidence[0], quote=payload)
+    seed = dataclasses.replace(s.seeds[0], quote=payload)
+    stat = dataclasses.replace(s, claim=payload, base=payload, evidence=(ev,), seeds=(seed,),
+                               origin=origin)
+    page = _module().render(origin, [stat])
+    html = _myst_html(page)
+    text = escape(" ".join(payload.split()), quote=False)
+    # notes, claim, base, evidence quote and seed quote: each shows literally
+    assert html.count(text) >= 5, html
+    for tag in ("<pre", "<hr", "<ol", "<dl", "<h1>" + text, 'class="math'):
+        assert tag not in html, (tag, html)
+    assert html.count("<!--") == 1  # only the page's own "generated" header
+    # nothing after the notes disappeared into a fence or a comment
+    assert "<h2>Statistics</h2>" in html and f"seed <code>{seed.file}</code>" in html

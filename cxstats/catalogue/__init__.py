@@ -1,8 +1,16 @@
 """The catalogue: cited customer-experience statistics, one YAML file per source report.
 
-Load it as a tidy table, look one statistic up by id, or filter by producer, topic, seed or status.
-Every proportion whose base ``n`` is known gets a Wilson interval (``ci_low``, ``ci_high``, in the
-same unit as ``value``), computed here and never typed by hand.
+Load it as a tidy table, look one statistic up by id, or filter by producer, producer type, topic,
+seed or status. The record classes (:class:`Statistic`, :class:`Origin`, :class:`Evidence`,
+:class:`Seed`, :class:`Discrepancy`), the columns of :func:`table` and the export's Table Schema all
+follow from ``data/schema/catalogue.schema.json``: adding a property there adds the attribute and the
+column.
+
+Every proportion with a known base gets a Wilson interval (``ci_low``, ``ci_high``, in percent), computed
+by statsmodels when first asked for (looking records up never imports statsmodels). The base is
+``n`` when ``n_basis`` is ``stated`` (the source gives it for this figure) or the report's
+``sample_size`` when ``n_basis`` is ``whole-sample`` (the figure is a share of all respondents);
+``ci_basis`` says which, in words.
 
 Examples
 --------
@@ -21,12 +29,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxstats import _resources
+from cxstats.catalogue import _schema
+from cxstats.catalogue._schema import Field, Kind
 from cxstats.catalogue.validation import CatalogueError, Problem
 
 if TYPE_CHECKING:
@@ -34,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMNS",
+    "CONFIDENCE",
+    "PRODUCER_TYPES",
     "STATUSES",
     "TOPICS",
     "CatalogueError",
@@ -53,131 +64,23 @@ __all__ = [
     "seeds",
     "statistics",
     "table",
+    "wilson_interval",
 ]
 
-STATUSES = ("confirmed", "partly-confirmed", "not-confirmed", "retracted")
-TOPICS = (
-    "churn", "price-sensitivity", "complaints", "recovery", "forgiveness", "word-of-mouth",
-    "effort", "channels", "expectations", "loyalty", "social-media", "emotion", "investment",
-    "methodology",
-)
-
-#: Columns of :func:`table`, in order.
-COLUMNS = (
-    "id", "claim", "value", "unit", "kind", "n", "count", "base", "question", "topics",
-    "status", "status_note", "ci_low", "ci_high", "confidence", "producer", "producer_type",
-    "source_title", "authors", "date_published", "published_year", "data_year", "url", "bib_key",
-    "seed_file", "seed_quote", "n_seeds", "n_discrepancies", "file",
-)
+STATUSES: tuple[str, ...] = _schema.enum("statistic", "status")
+TOPICS: tuple[str, ...] = _schema.enum("statistic", "topics")
+PRODUCER_TYPES: tuple[str, ...] = _schema.enum("origin", "producer_type")
 
 #: Level of the intervals in the catalogue table.
 CONFIDENCE = 0.95
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What was read that confirms a figure: a URL and the exact sentence."""
-
-    url: str
-    quote: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Seed:
-    """How a figure reached us: a seed file and its verbatim sentence."""
-
-    file: str
-    quote: str
-
-
-@dataclass(frozen=True)
-class Discrepancy:
-    """A difference between a seed and the primary source."""
-
-    kind: str
-    explanation: str
-
-
-@dataclass(frozen=True)
-class Circulation:
-    """Where a figure was seen repeated on the web: a roundup page, its sentence and its credit.
-
-    ``source_correct`` is True when the roundup credits the record's origin and that origin was
-    seen to publish the figure, False when the credited source was checked and does not, None
-    when the roundup credits no one or the credit could not be checked.
-    """
-
-    url: str
-    quote: str
-    names_source: str | None
-    source_correct: bool | None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Origin:
-    """The source report a statistic comes from."""
-
-    producer: str
-    producer_type: str
-    title: str
-    authors: tuple[str, ...]
-    date_published: str | None
-    data_year: int | None
-    url: str | None
-    bib_key: str
-    sample_size: int | None
-    population: str | None
-    geography: str | None
-    fieldwork_start: str | None
-    fieldwork_end: str | None
-    mode: str | None
-    evidence: tuple[Evidence, ...]
-    notes: str | None
-    file: str
-
-    @property
-    def published_year(self) -> int | None:
-        """Year of publication, from ``date_published``."""
-        return int(self.date_published[:4]) if self.date_published else None
-
-
-@dataclass(frozen=True)
-class Statistic:
-    """One cited figure with its origin, base, interval and verification status."""
-
-    id: str
-    claim: str
-    value: float | None
-    unit: str | None
-    kind: str
-    n: int | None
-    count: int | None
-    base: str
-    question: str | None
-    topics: tuple[str, ...]
-    status: str
-    status_note: str | None
-    evidence: tuple[Evidence, ...]
-    seeds: tuple[Seed, ...]
-    discrepancies: tuple[Discrepancy, ...]
-    origin: Origin
-    ci_low: float | None
-    ci_high: float | None
-    circulation: tuple[Circulation, ...] = ()
-
-    @property
-    def proportion(self) -> float | None:
-        """The value as a share in [0, 1] for a proportion, else None."""
-        return self.value / 100 if self.kind == "proportion" else None
 
 
 def wilson_interval(value_percent: float, n: int, count: int | None = None,
                     *, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Wilson score interval for a published percentage, in percent.
 
-    Uses the published numerator ``count`` where known, else ``round(value / 100 * n)``.
+    The one interval helper of the catalogue, for a stated ``n`` and for a whole-sample base
+    alike. Uses the published numerator ``count`` where known, else ``round(value / 100 * n)``.
 
     Notes
     -----
@@ -197,48 +100,131 @@ def wilson_interval(value_percent: float, n: int, count: int | None = None,
     return float(lo) * 100, float(hi) * 100
 
 
-def _evidence(items: Any) -> tuple[Evidence, ...]:
-    return tuple(Evidence(e["url"], e["quote"], e.get("note")) for e in items or ())
+# --- record classes, generated from the schema ------------------------------------------------
+
+_ITEMS: dict[str, type] = {}
 
 
-def _build(documents: Mapping[str, Any]) -> tuple[Statistic, ...]:
+def _item_classes(k: Kind) -> None:
+    for f in k.fields:
+        if f.type == "records" and f.item is not None and f.item.title not in _ITEMS:
+            _ITEMS[f.item.title] = _schema.record_class(
+                f.item, f"One entry of a catalogue list ({f.name}).")
+            _item_classes(f.item)
+
+
+_item_classes(_schema.kind("origin"))
+_item_classes(_schema.kind("statistic"))
+globals().update(_ITEMS)  # Evidence, Seed, Discrepancy and any list added to the schema later
+Evidence: type = _ITEMS["Evidence"]
+Seed: type = _ITEMS["Seed"]
+Discrepancy: type = _ITEMS["Discrepancy"]
+Circulation: type = _ITEMS["Circulation"]
+
+
+def _published_year(self: Any) -> int | None:
+    """Year of publication, from ``date_published``."""
+    return int(self.date_published[:4]) if self.date_published else None
+
+
+Origin: type = _schema.record_class(
+    _schema.kind("origin"), "The source report a statistic comes from.",
+    extra=(("file", str, "str", "Catalogue file, relative to the catalogue folder"),),
+    namespace={"published_year": property(_published_year)},
+)
+
+
+def _ci_n(self: Any) -> int | None:
+    """The base of the interval: ``n`` (stated) or the report's sample size (whole-sample)."""
+    if self.kind != "proportion" or self.value is None:
+        return None
+    if self.n_basis == "stated":
+        return self.n
+    if self.n_basis == "whole-sample":
+        return self.origin.sample_size
+    return None
+
+
+def _interval(self: Any, *, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
+    """Wilson interval in percent on the base :attr:`ci_n`, or None without a base."""
+    n = self.ci_n
+    if n is None:
+        return None
+    count = self.count if self.n_basis == "stated" else None
+    return wilson_interval(self.value, n, count, confidence=confidence)
+
+
+def _default_interval(self: Any) -> tuple[float, float] | None:
+    return self.interval()
+
+
+def _ci_low(self: Any) -> float | None:
+    """Lower end of the 95% Wilson interval, percent (None without a base)."""
+    ci = self._ci
+    return None if ci is None else ci[0]
+
+
+def _ci_high(self: Any) -> float | None:
+    """Upper end of the 95% Wilson interval, percent (None without a base)."""
+    ci = self._ci
+    return None if ci is None else ci[1]
+
+
+def _ci_basis(self: Any) -> str | None:
+    """The interval's base in words, for a reader."""
+    n = self.ci_n
+    if n is None:
+        return None
+    if self.n_basis == "whole-sample":
+        return f"if all {n:,} respondents answered"
+    return f"n = {n:,} stated for this figure"
+
+
+_ci_cache = functools.cached_property(_default_interval)
+_ci_cache.__doc__ = "The 95% interval, computed once on first use."
+
+Statistic: type = _schema.record_class(
+    _schema.kind("statistic"), "One cited figure with its origin, base and verification status.",
+    extra=(("origin", Origin, "Origin", "The source report"),),
+    namespace={"ci_n": property(_ci_n), "interval": _interval, "_ci": _ci_cache,
+               "ci_low": property(_ci_low), "ci_high": property(_ci_high),
+               "ci_basis": property(_ci_basis)},
+)
+
+
+def _get(obj: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        obj = obj.get(part) if isinstance(obj, Mapping) else None
+    return obj
+
+
+def _fill(k: Kind, raw: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in k.fields:
+        v = _get(raw, f.path)
+        if f.type == "strings":
+            v = tuple(v or ())
+        elif f.type == "records":
+            assert f.item is not None
+            cls = _ITEMS[f.item.title]
+            v = tuple(cls(**_fill(f.item, x)) for x in v or ())
+        elif f.type == "number" and v is not None:
+            v = float(v)
+        values[f.name] = v
+    return values
+
+
+def _build(documents: Mapping[str, Any]) -> tuple[Any, ...]:
     out = []
     for rel, doc in sorted(documents.items()):
-        o = doc["origin"]
-        m = o["methodology"]
-        origin = Origin(
-            producer=o["producer"], producer_type=o["producer_type"], title=o["title"],
-            authors=tuple(o.get("authors") or ()), date_published=o["date_published"],
-            data_year=o["data_year"], url=o["url"], bib_key=o["bib_key"],
-            sample_size=m["sample_size"], population=m["population"], geography=m["geography"],
-            fieldwork_start=m["fieldwork_start"], fieldwork_end=m["fieldwork_end"], mode=m["mode"],
-            evidence=_evidence(o.get("evidence")), notes=o.get("notes"), file=rel,
-        )
-        for s in doc["statistics"]:
-            lo = hi = None
-            if s["kind"] == "proportion" and s["n"] is not None:
-                lo, hi = wilson_interval(s["value"], s["n"], s.get("count"))
-            out.append(Statistic(
-                id=s["id"], claim=s["claim"],
-                value=None if s["value"] is None else float(s["value"]), unit=s["unit"],
-                kind=s["kind"], n=s["n"], count=s.get("count"), base=s["base"],
-                question=s.get("question"), topics=tuple(s.get("topics") or ()),
-                status=s["status"], status_note=s.get("status_note"),
-                evidence=_evidence(s["evidence"]),
-                seeds=tuple(Seed(x["file"], x["quote"]) for x in s["seeds"]),
-                discrepancies=tuple(Discrepancy(d["kind"], d["explanation"])
-                                    for d in s["discrepancies"]),
-                origin=origin, ci_low=lo, ci_high=hi,
-                circulation=tuple(
-                    Circulation(c["url"], c["quote"], c["names_source"], c["source_correct"],
-                                c.get("note"))
-                    for c in s.get("circulation") or ()),
-            ))
+        origin = Origin(**_fill(_schema.kind("origin"), doc["origin"]), file=rel)
+        for raw in doc["statistics"]:
+            out.append(Statistic(**_fill(_schema.kind("statistic"), raw), origin=origin))
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=8)
-def _load(root: str) -> tuple[Statistic, ...]:
+def _load(root: str) -> tuple[Any, ...]:
     from cxstats.catalogue.validation import check
 
     documents, problems = check(root)
@@ -247,13 +233,45 @@ def _load(root: str) -> tuple[Statistic, ...]:
     return _build(documents)
 
 
-def statistics(root: Path | str | None = None) -> tuple[Statistic, ...]:
-    """Every statistic of the catalogue, validated, as frozen :class:`Statistic` objects.
+def _check_choice(name: str, value: str | None, allowed: Iterable[str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(sorted(allowed))}; got {value!r}")
+
+
+def _check_text(name: str, value: str | None) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+
+
+def statistics(
+    root: Path | str | None = None,
+    *,
+    producer: str | None = None,
+    producer_type: str | None = None,
+    topic: str | None = None,
+    seed: str | None = None,
+    status: str | None = None,
+) -> tuple[Any, ...]:
+    """The statistics of the catalogue, validated, as frozen :class:`Statistic` objects.
 
     Parameters
     ----------
     root : path, optional
         A catalogue folder; default the packaged catalogue.
+    producer : str, optional
+        Keep statistics whose producer's name contains this text (case-insensitive).
+    producer_type : str, optional
+        Keep only this kind of producer (one of :data:`PRODUCER_TYPES`).
+    topic : str, optional
+        Keep only statistics tagged with this topic (one of :data:`TOPICS`).
+    seed : str, optional
+        Keep only statistics that reached us through this seed file name.
+    status : str, optional
+        Keep only this status (one of :data:`STATUSES`).
 
     Raises
     ------
@@ -261,12 +279,35 @@ def statistics(root: Path | str | None = None) -> tuple[Statistic, ...]:
         If any file does not validate; the error lists every problem of every file.
     FileNotFoundError
         If ``root`` is not a folder.
+    TypeError, ValueError
+        If a filter is not a str, or not one of the allowed values.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> stats = catalogue.statistics(producer="zEnD", status="confirmed")
+    >>> sorted({s.origin.producer for s in stats}), all(s.status == "confirmed" for s in stats)
+    (['Zendesk'], True)
     """
+    _check_text("producer", producer)
+    _check_choice("producer_type", producer_type, PRODUCER_TYPES)
+    _check_choice("topic", topic, TOPICS)
+    _check_text("seed", seed)
+    _check_choice("status", status, STATUSES)
     path = Path(root) if root is not None else _resources.catalogue_dir()
-    return _load(str(path.resolve()))
+    stats = _load(str(path.resolve()))
+    needle = producer.casefold() if producer is not None else None
+    return tuple(
+        s for s in stats
+        if (needle is None or needle in s.origin.producer.casefold())
+        and (producer_type is None or s.origin.producer_type == producer_type)
+        and (topic is None or topic in s.topics)
+        and (seed is None or seed in {x.file for x in s.seeds})
+        and (status is None or s.status == status)
+    )
 
 
-def get(statistic_id: str, *, root: Path | str | None = None) -> Statistic:
+def get(statistic_id: str, *, root: Path | str | None = None) -> Any:
     """Return one statistic by its id.
 
     Raises
@@ -289,18 +330,85 @@ def get(statistic_id: str, *, root: Path | str | None = None) -> Statistic:
     raise KeyError(f"no statistic with id {statistic_id!r}{hint}")
 
 
-def _check_choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(sorted(allowed))}; got {value!r}")
+# --- the table: one column per schema field, plus the derived ones ---------------------------
+
+#: Origin fields renamed in the statistics table, where a bare name would be ambiguous.
+_ORIGIN_COLUMN = {"title": "source_title", "notes": "source_notes"}
+
+
+def _derived(name: str, type_: str, description: str) -> Field:
+    return Field(name=name, path=(), type=type_, nullable=True, required=False,
+                 description=description)
+
+
+@functools.cache
+def table_fields() -> tuple[Field, ...]:
+    """The columns of :func:`table` as :class:`~cxstats.catalogue._schema.Field` objects.
+
+    The statistic's fields, the interval, the origin's fields (``title`` and ``notes`` as
+    ``source_title`` and ``source_notes``), the first seed, one ``n_<list>`` count per list of the
+    statistic and the catalogue file. Lists of strings are ``"; "``-joined strings.
+    """
+    stat, origin = _schema.kind("statistic"), _schema.kind("origin")
+    out = [f for f in stat.fields if f.type != "records"]
+    out += [
+        _derived("ci_low", "number", "Lower end of the Wilson interval, percent"),
+        _derived("ci_high", "number", "Upper end of the Wilson interval, percent"),
+        _derived("confidence", "number", "Level of the interval"),
+        _derived("ci_n", "integer", "Base of the interval: n if stated, else the report's "
+                 "sample size for a whole-sample figure"),
+        _derived("ci_basis", "string", "The interval's base in words"),
+    ]
+    for f in origin.fields:
+        if f.type != "records":
+            name = _ORIGIN_COLUMN.get(f.name, f.name)
+            out.append(Field(**{**f.__dict__, "name": name, "path": ("origin", f.name)}))
+    out += [
+        _derived("published_year", "integer", "Year the source was published"),
+        _derived("seed_file", "string", "First seed file the figure reached us through"),
+        _derived("seed_quote", "string", "That seed's verbatim sentence, byte-exact"),
+    ]
+    out += [Field(name=f"n_{f.name}", path=(), type="integer", nullable=False, required=True,
+                  description=f"Number of {f.name} entries", minimum=0)
+            for f in stat.fields if f.type == "records"]
+    out.append(Field(name="file", path=(), type="string", nullable=False, required=True,
+                     description="Catalogue file, relative to the catalogue folder"))
+    return tuple(out)
+
+
+def row(s: Any, *, join: Any = "; ".join) -> dict[str, Any]:
+    """One statistic as a table row: column name -> plain value (lists joined with ``join``)."""
+    out: dict[str, Any] = {}
+    first = s.seeds[0] if s.seeds else None
+    derived = {
+        "ci_low": s.ci_low, "ci_high": s.ci_high,
+        "confidence": CONFIDENCE if s.ci_low is not None else None, "ci_n": s.ci_n,
+        "ci_basis": s.ci_basis, "published_year": s.origin.published_year,
+        "seed_file": first.file if first else None, "seed_quote": first.quote if first else None,
+        "file": s.origin.file,
+    }
+    for f in table_fields():
+        if f.name in derived:
+            out[f.name] = derived[f.name]
+        elif f.name.startswith("n_") and f.type == "integer" and not f.path:
+            out[f.name] = len(getattr(s, f.name[2:]))
+        else:
+            obj = s.origin if f.path[0] == "origin" and len(f.path) > 1 else s
+            value = getattr(obj, f.path[-1])
+            out[f.name] = join(value) if f.type == "strings" else value
+    return out
+
+
+#: Columns of :func:`table`, in order.
+COLUMNS: tuple[str, ...] = tuple(f.name for f in table_fields())
+
+_DTYPES = {"integer": "Int64", "number": "float64"}
 
 
 def table(
     *,
     producer: str | None = None,
+    producer_type: str | None = None,
     topic: str | None = None,
     seed: str | None = None,
     status: str | None = None,
@@ -310,14 +418,8 @@ def table(
 
     Parameters
     ----------
-    producer : str, optional
-        Keep only statistics from this producer (exact name, case-insensitive).
-    topic : str, optional
-        Keep only statistics tagged with this topic (one of :data:`TOPICS`).
-    seed : str, optional
-        Keep only statistics that reached us through this seed file name.
-    status : str, optional
-        Keep only this status (one of :data:`STATUSES`).
+    producer, producer_type, topic, seed, status : str, optional
+        Filters, as in :func:`statistics`.
     root : path, optional
         A catalogue folder; default the packaged catalogue.
 
@@ -325,14 +427,15 @@ def table(
     -------
     pandas.DataFrame
         ``ci_low`` and ``ci_high`` are Wilson intervals (95%) in percent for proportions with a
-        known ``n``, else missing. ``topics`` and ``authors`` are ``"; "``-joined strings;
-        ``seed_file``/``seed_quote`` are the first seed (all seeds: :func:`seeds`).
+        known base (``ci_n``, explained in ``ci_basis``), else missing. ``topics`` and ``authors``
+        are ``"; "``-joined strings; ``seed_file``/``seed_quote`` are the first seed (all seeds:
+        :func:`seeds`).
 
     Examples
     --------
     >>> from cxstats import catalogue
     >>> t = catalogue.table(topic="word-of-mouth")
-    >>> {"id", "value", "ci_low", "status", "producer_type"} <= set(t.columns)
+    >>> {"id", "value", "ci_low", "ci_basis", "status", "producer_type"} <= set(t.columns)
     True
     >>> catalogue.table(status="maybe")
     Traceback (most recent call last):
@@ -341,45 +444,11 @@ def table(
     """
     import pandas as pd
 
-    _check_choice("status", status, STATUSES)
-    _check_choice("topic", topic, TOPICS)
-    if producer is not None and not isinstance(producer, str):
-        raise TypeError(f"producer must be a str or None, not {type(producer).__name__}")
-    if seed is not None and not isinstance(seed, str):
-        raise TypeError(f"seed must be a str or None, not {type(seed).__name__}")
-    rows = []
-    for s in statistics(root):
-        if producer is not None and s.origin.producer.casefold() != producer.casefold():
-            continue
-        if topic is not None and topic not in s.topics:
-            continue
-        if seed is not None and seed not in {x.file for x in s.seeds}:
-            continue
-        if status is not None and s.status != status:
-            continue
-        first = s.seeds[0] if s.seeds else None
-        rows.append({
-            "id": s.id, "claim": s.claim, "value": s.value, "unit": s.unit, "kind": s.kind,
-            "n": s.n, "count": s.count, "base": s.base, "question": s.question,
-            "topics": "; ".join(s.topics), "status": s.status, "status_note": s.status_note,
-            "ci_low": s.ci_low, "ci_high": s.ci_high,
-            "confidence": CONFIDENCE if s.ci_low is not None else None,
-            "producer": s.origin.producer, "producer_type": s.origin.producer_type,
-            "source_title": s.origin.title, "authors": "; ".join(s.origin.authors),
-            "date_published": s.origin.date_published,
-            "published_year": s.origin.published_year, "data_year": s.origin.data_year,
-            "url": s.origin.url, "bib_key": s.origin.bib_key,
-            "seed_file": first.file if first else None,
-            "seed_quote": first.quote if first else None,
-            "n_seeds": len(s.seeds), "n_discrepancies": len(s.discrepancies),
-            "file": s.origin.file,
-        })
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    dtypes = {
-        "value": "float64", "n": "Int64", "count": "Int64", "ci_low": "float64",
-        "ci_high": "float64", "confidence": "float64", "published_year": "Int64",
-        "data_year": "Int64", "n_seeds": "int64", "n_discrepancies": "int64",
-    }
+    stats = statistics(root, producer=producer, producer_type=producer_type, topic=topic,
+                       seed=seed, status=status)
+    frame = pd.DataFrame([row(s) for s in stats], columns=list(COLUMNS))
+    dtypes = {f.name: ("int64" if not f.nullable and f.type == "integer" else _DTYPES[f.type])
+              for f in table_fields() if f.type in _DTYPES}
     frame = frame.astype(dtypes)
     for col in frame.columns:
         if col not in dtypes:
@@ -388,22 +457,22 @@ def table(
 
 
 def origins(*, root: Path | str | None = None) -> pd.DataFrame:
-    """One row per source report: producer, type, title, dates, methodology, url, bib_key."""
+    """One row per source report: every origin field of the schema, ``published_year``, ``file``.
+    """
     import pandas as pd
 
-    seen: dict[str, Origin] = {}
+    fields = [f for f in _schema.kind("origin").fields if f.type != "records"]
+    seen: dict[str, Any] = {}
     for s in statistics(root):
         seen.setdefault(s.origin.file, s.origin)
-    rows = [{
-        "bib_key": o.bib_key, "producer": o.producer, "producer_type": o.producer_type,
-        "title": o.title, "authors": "; ".join(o.authors), "date_published": o.date_published,
-        "published_year": o.published_year, "data_year": o.data_year, "url": o.url,
-        "sample_size": o.sample_size, "population": o.population, "geography": o.geography,
-        "fieldwork_start": o.fieldwork_start, "fieldwork_end": o.fieldwork_end, "mode": o.mode,
-        "notes": o.notes, "file": o.file,
-    } for o in seen.values()]
-    frame = pd.DataFrame(rows)
-    return frame.astype({"published_year": "Int64", "data_year": "Int64", "sample_size": "Int64"})
+    rows = []
+    for o in seen.values():
+        r = {f.name: "; ".join(getattr(o, f.name)) if f.type == "strings" else getattr(o, f.name)
+             for f in fields}
+        rows.append({**r, "published_year": o.published_year, "file": o.file})
+    frame = pd.DataFrame(rows, columns=[f.name for f in fields] + ["published_year", "file"])
+    ints = {f.name: "Int64" for f in fields if f.type == "integer"}
+    return frame.astype({**ints, "published_year": "Int64"})
 
 
 def seeds(*, root: Path | str | None = None) -> pd.DataFrame:
