@@ -28,3 +28,8 @@ def schema_path() -> Path:
 def bibliography_path() -> Path:
     """The BibTeX file with one entry per origin."""
     return data_dir() / "references.bib"
+
+
+def intervals_path() -> Path:
+    """Wilson intervals of the catalogue's figures, stored by ``scripts/make_intervals.py``."""
+    return data_dir() / "wilson_intervals.tsv"

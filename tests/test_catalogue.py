@@ -215,3 +215,31 @@ def test_ids_are_stable():
     current = set(catalogue.table()["id"])
     assert published - current == set(), "published ids disappeared (retract, never delete)"
     assert current - published == set(), "new ids: add them to data/catalogue/ids.txt"
+
+
+def _make_intervals():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "make_intervals.py"
+    spec = importlib.util.spec_from_file_location("make_intervals", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_stored_intervals_are_statsmodels_and_current(capsys):
+    stored = catalogue.stored_intervals()
+    assert stored, "data/wilson_intervals.tsv is missing"
+    for (k, n, conf), (lo, hi) in stored.items():
+        ref = proportion_confint(k, n, alpha=1 - conf, method="wilson")
+        assert (lo, hi) == (float(ref[0]) * 100, float(ref[1]) * 100)
+    assert _make_intervals().main(["--check"]) == 0, (
+        "run `python scripts/make_intervals.py`:\n" + capsys.readouterr().err)
+
+
+def test_an_interval_not_stored_is_computed():
+    assert (7, 9, 0.95) not in catalogue.stored_intervals()
+    lo, hi = catalogue.wilson_interval(100 * 7 / 9, 9)
+    ref = proportion_confint(7, 9, alpha=0.05, method="wilson")
+    assert (lo, hi) == pytest.approx((100 * ref[0], 100 * ref[1]), rel=1e-12)

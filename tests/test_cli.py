@@ -126,9 +126,14 @@ def test_every_argument_has_plain_help():
     assert "``" not in (_parser().description or "")
 
 
+def _with_interval():
+    return next(s.id for s in catalogue.statistics() if s.ci_n is not None)
+
+
 def test_lookups_do_not_import_pandas_or_statsmodels():
     code = ("import sys; from cxstats.cli import main; "
             "main(['list']); main(['cite', 'hbr-2010-negative-told-10-plus']); "
+            f"main(['show', {_with_interval()!r}]); "
             "print(sorted(m for m in ('pandas', 'statsmodels') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "[]"

@@ -85,7 +85,9 @@ def wilson_interval(value_percent: float, n: int, count: int | None = None,
     Notes
     -----
     Computed with ``statsmodels.stats.proportion.proportion_confint(count, n,
-    alpha=1 - confidence, method="wilson")``.
+    alpha=1 - confidence, method="wilson")``. The intervals of the packaged catalogue are stored,
+    as statsmodels returned them, in ``data/wilson_intervals.tsv`` (``scripts/make_intervals.py``;
+    a test recomputes every line), so looking a figure up does not import statsmodels.
 
     Examples
     --------
@@ -93,11 +95,28 @@ def wilson_interval(value_percent: float, n: int, count: int | None = None,
     >>> round(lo, 2), round(hi, 2)
     (40.38, 59.62)
     """
+    k = count if count is not None else round(value_percent / 100 * n)
+    stored = stored_intervals().get((k, n, confidence))
+    if stored is not None:
+        return stored
     from statsmodels.stats.proportion import proportion_confint
 
-    k = count if count is not None else round(value_percent / 100 * n)
     lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
     return float(lo) * 100, float(hi) * 100
+
+
+@functools.cache
+def stored_intervals() -> dict[tuple[int, int, float], tuple[float, float]]:
+    """``(count, n, confidence) -> (ci_low, ci_high)`` in percent, from the stored file."""
+    path = _resources.intervals_path()
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", "count")):
+            k, n, conf, lo, hi = line.split("\t")
+            out[int(k), int(n), float(conf)] = (float(lo), float(hi))
+    return out
 
 
 # --- record classes, generated from the schema ------------------------------------------------
@@ -145,13 +164,22 @@ def _ci_n(self: Any) -> int | None:
     return None
 
 
+def _ci_count(self: Any) -> int | None:
+    """Numerator of the interval: the published ``count``, else ``round(value / 100 * ci_n)``."""
+    n = self.ci_n
+    if n is None:
+        return None
+    if self.n_basis == "stated" and self.count is not None:
+        return self.count
+    return round(self.value / 100 * n)
+
+
 def _interval(self: Any, *, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
     """Wilson interval in percent on the base :attr:`ci_n`, or None without a base."""
     n = self.ci_n
     if n is None:
         return None
-    count = self.count if self.n_basis == "stated" else None
-    return wilson_interval(self.value, n, count, confidence=confidence)
+    return wilson_interval(self.value, n, self.ci_count, confidence=confidence)
 
 
 def _default_interval(self: Any) -> tuple[float, float] | None:
@@ -186,7 +214,7 @@ _ci_cache.__doc__ = "The 95% interval, computed once on first use."
 Statistic: type = _schema.record_class(
     _schema.kind("statistic"), "One cited figure with its origin, base and verification status.",
     extra=(("origin", Origin, "Origin", "The source report"),),
-    namespace={"ci_n": property(_ci_n), "interval": _interval, "_ci": _ci_cache,
+    namespace={"ci_n": property(_ci_n), "ci_count": property(_ci_count), "interval": _interval, "_ci": _ci_cache,
                "ci_low": property(_ci_low), "ci_high": property(_ci_high),
                "ci_basis": property(_ci_basis)},
 )
