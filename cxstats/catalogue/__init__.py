@@ -214,8 +214,8 @@ _ci_cache.__doc__ = "The 95% interval, computed once on first use."
 Statistic: type = _schema.record_class(
     _schema.kind("statistic"), "One cited figure with its origin, base and verification status.",
     extra=(("origin", Origin, "Origin", "The source report"),),
-    namespace={"ci_n": property(_ci_n), "ci_count": property(_ci_count), "interval": _interval, "_ci": _ci_cache,
-               "ci_low": property(_ci_low), "ci_high": property(_ci_high),
+    namespace={"ci_n": property(_ci_n), "ci_count": property(_ci_count), "interval": _interval,
+               "_ci": _ci_cache, "ci_low": property(_ci_low), "ci_high": property(_ci_high),
                "ci_basis": property(_ci_basis)},
 )
 

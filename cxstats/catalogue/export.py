@@ -71,13 +71,28 @@ def _column(f: Field, name: str | None = None) -> dict[str, Any]:
     if f.enum is not None and f.type != "strings":
         constraints["enum"] = list(f.enum)
     if f.pattern and not f.format:
-        constraints["pattern"] = f.pattern.removeprefix("^").removesuffix("$")
+        constraints["pattern"] = _full_match(f.pattern)
     for key in ("minimum", "maximum"):
         if getattr(f, key) is not None:
             constraints[key] = getattr(f, key)
     if constraints:
         out["constraints"] = constraints
     return out
+
+
+def _full_match(pattern: str) -> str:
+    """A JSON Schema pattern (found anywhere) as a Table Schema one (must match the whole value).
+
+    Examples
+    --------
+    >>> _full_match("^[a-z]+$"), _full_match("^https?://"), _full_match("x")
+    ('[a-z]+', '(?:https?://).*', '.*(?:x).*')
+    """
+    head = "" if pattern.startswith("^") else ".*"
+    tail = "" if pattern.endswith("$") and not pattern.endswith("\\$") else ".*"
+    core = pattern.removeprefix("^")
+    core = core[:-1] if not tail else core
+    return core if not head and not tail else f"{head}(?:{core}){tail}"
 
 
 def _key(name: str, type_: str, description: str, *, required: bool) -> dict[str, Any]:
