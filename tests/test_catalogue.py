@@ -244,3 +244,24 @@ def test_an_interval_not_stored_is_computed():
     lo, hi = catalogue.wilson_interval(100 * 7 / 9, 9)
     ref = proportion_confint(7, 9, alpha=0.05, method="wilson")
     assert (lo, hi) == pytest.approx((100 * ref[0], 100 * ref[1]), rel=1e-12)
+
+
+@pytest.mark.parametrize(("args", "kwargs", "error", "message"), [
+    ((50, 0), {}, ValueError, "n must be at least 1"),
+    ((150, 10), {}, ValueError, "value_percent must be between 0 and 100"),
+    ((50, 10, 11), {}, ValueError, "count must be between 0 and n = 10"),
+    ((50, 10.0), {}, TypeError, "n must be an int"),
+    ((50, 10), {"confidence": 1.5}, ValueError, "confidence must be strictly between"),
+])
+def test_wilson_interval_rejects_bad_input(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        catalogue.wilson_interval(*args, **kwargs)
+
+
+def test_interval_at_another_confidence_is_statsmodels():
+    s = next(x for x in catalogue.statistics() if x.ci_n is not None)
+    lo, hi = s.interval(confidence=0.9)
+    k = s.count if s.count is not None else round(s.value / 100 * s.ci_n)
+    ref = proportion_confint(k, s.ci_n, alpha=0.1, method="wilson")
+    assert (lo, hi) == pytest.approx((100 * ref[0], 100 * ref[1]), rel=1e-12)
+    assert s.ci_low < lo < hi < s.ci_high  # a 90% interval lies inside the 95% one

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Iterable, Mapping
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxstats import _resources
+from cxstats._checks import check_confidence
 from cxstats.catalogue import _schema
 from cxstats.catalogue._schema import Field, Kind
 from cxstats.catalogue.validation import CatalogueError, Problem
@@ -94,8 +96,22 @@ def wilson_interval(value_percent: float, n: int, count: int | None = None,
     >>> lo, hi = wilson_interval(50, 100)
     >>> round(lo, 2), round(hi, 2)
     (40.38, 59.62)
+    >>> wilson_interval(50, 100, confidence=95)
+    Traceback (most recent call last):
+    ...
+    ValueError: confidence must be strictly between 0 and 1 (e.g. 0.95); got 95
     """
+    confidence = check_confidence(confidence)
+    for name, x in (("n", n), ("count", count)):
+        if x is not None and (isinstance(x, bool) or not isinstance(x, int)):
+            raise TypeError(f"{name} must be an int, not {type(x).__name__}")
+    if n < 1:
+        raise ValueError(f"n must be at least 1; got {n}")
+    if not 0 <= value_percent <= 100:
+        raise ValueError(f"value_percent must be between 0 and 100; got {value_percent!r}")
     k = count if count is not None else round(value_percent / 100 * n)
+    if not 0 <= k <= n:
+        raise ValueError(f"count must be between 0 and n = {n}; got {k}")
     stored = stored_intervals().get((k, n, confidence))
     if stored is not None:
         return stored
@@ -390,7 +406,7 @@ def table_fields() -> tuple[Field, ...]:
     for f in origin.fields:
         if f.type != "records":
             name = _ORIGIN_COLUMN.get(f.name, f.name)
-            out.append(Field(**{**f.__dict__, "name": name, "path": ("origin", f.name)}))
+            out.append(dataclasses.replace(f, name=name, path=("origin", f.name)))
     out += [
         _derived("published_year", "integer", "Year the source was published"),
         _derived("seed_file", "string", "First seed file the figure reached us through"),
