@@ -16,14 +16,18 @@ anything = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.tex
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(producer=anything, topic=anything, seed=anything, status=anything)
-def test_table_filters_raise_only_clear_errors(producer, topic, seed, status):
+@given(producer=anything, producer_type=anything, topic=anything, seed=anything, status=anything)
+def test_table_filters_raise_only_clear_errors(producer, producer_type, topic, seed, status):
     try:
-        t = catalogue.table(producer=producer, topic=topic, seed=seed, status=status)
+        t = catalogue.table(producer=producer, producer_type=producer_type, topic=topic, seed=seed,
+                            status=status)
     except (ValueError, TypeError) as exc:
-        assert any(name in str(exc) for name in ("producer", "topic", "seed", "status"))
+        assert any(name in str(exc)
+                   for name in ("producer", "producer_type", "topic", "seed", "status"))
     else:
         assert tuple(t.columns) == catalogue.COLUMNS
+        if isinstance(producer, str):
+            assert all(producer.casefold() in p.casefold() for p in t["producer"])
 
 
 @settings(max_examples=40, deadline=None)
