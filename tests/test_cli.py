@@ -208,3 +208,12 @@ def test_cli_markdown_list_escapes_block_payloads(tmp_path, capsys, monkeypatch,
     html = MarkdownIt("commonmark").render(line.split(" | ")[-1].removesuffix(" |"))
     assert html.startswith("<p>") and html.count("<p>") == 1, html
     assert os.linesep not in line
+
+
+def test_cite_text_states_the_base(capsys):
+    with_n = next(s for s in catalogue.statistics() if s.n is not None)
+    assert main(["cite", with_n.id]) == 0
+    assert f", n = {with_n.n:,};" in capsys.readouterr().out
+    without = next(s for s in catalogue.statistics() if s.n is None and s.n_basis is None)
+    assert main(["cite", without.id]) == 0
+    assert ", n not stated;" in capsys.readouterr().out

@@ -42,7 +42,12 @@ def _text(s: Statistic) -> str:
     o = s.origin
     year = o.date_published[:4] if o.date_published else "n.d."
     value = "Finding (no figure)" if s.value is None else fmt_value(s.value, s.unit)
-    n = f", n = {s.n:,}" if s.n is not None else ", n unknown"
+    if s.n is not None:
+        n = f", n = {s.n:,}"
+    elif s.n_basis == "whole-sample" and s.origin.sample_size is not None:
+        n = f", a share of all {s.origin.sample_size:,} respondents"
+    else:
+        n = ", n not stated"
     return (f"{value}: {s.claim} Source: {o.producer}, \u201c{o.title}\u201d ({year}){n}; "
             f"status: {s.status}.")
 
