@@ -33,6 +33,18 @@ def sync(folder: Path, files: Mapping[str, str], *, check: bool, prune: str | No
     -------
     int
         The exit code: 0, or 1 when ``check`` found stale files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     written = sync(Path(d), {"a.txt": "x"}, check=False)  # doctest: +ELLIPSIS
+    ...     current = sync(Path(d), {"a.txt": "x"}, check=True)
+    ...     stale = sync(Path(d), {"a.txt": "y"}, check=True)
+    /...: 1 file(s), 1 written, 0 removed
+    >>> written, current, stale
+    (0, 0, 1)
     """
     changed = [name for name, text in files.items()
                if not (folder / name).is_file()
