@@ -45,7 +45,7 @@ METHODS = ("dl", "pm")
 SCALES = ("logit", "proportion")
 
 STUDY_COLUMNS = ["study", "question", "base", "year", "producer", "proportion", "count", "n",
-                 "included", "reason", "ci_low", "ci_high", "effect", "variance",
+                 "n_basis", "included", "reason", "ci_low", "ci_high", "effect", "variance",
                  "weight_random"]
 
 
@@ -211,7 +211,7 @@ def pool_proportions(
             count = prop * n
         row = {"study": label, "question": r.get("question"), "base": r.get("base"),
                "year": r.get("year"), "producer": r.get("producer"), "proportion": prop,
-               "count": count, "n": n}
+               "count": count, "n": n, "n_basis": r.get("n_basis")}
         if n is None:
             row.update(included=False, reason="n unknown: listed, not pooled")
         else:
@@ -286,8 +286,11 @@ def pool_catalogue(
     """Pool catalogue proportions that measure the same quantity, showing their wordings.
 
     Each study row carries the statistic's id, question wording (or ``"not published"``),
-    base, year (data year, else publication year) and producer. Statistics without a known
-    base ``n`` are listed and left out of the pool.
+    base, year (data year, else publication year), producer and ``n_basis``. The base is the
+    one the catalogue's interval uses (:attr:`Statistic.ci_n`): ``n`` stated for the figure,
+    or the report's sample size when the figure is a share of all respondents
+    (``n_basis="whole-sample"``; the count is then ``round(value * n)``). Statistics without a
+    known base are listed and left out of the pool.
 
     Parameters
     ----------
@@ -312,11 +315,12 @@ def pool_catalogue(
     Examples
     --------
     >>> r = pool_catalogue(["rightnow-2007-never-go-back",
+    ...                     "rightnow-2008-stopped-after-negative-experience",
     ...                     "zendesk-2022-switch-after-one-bad-experience"])
-    >>> r.k
-    0
-    >>> r.studies["reason"].unique().tolist()
-    ['n unknown: listed, not pooled']
+    >>> r.k, r.studies["n"].tolist()[:2]
+    (2, [2049.0, 2112.0])
+    >>> r.studies.loc[2, "reason"]
+    'n unknown: listed, not pooled'
     """
     from cxstats import catalogue
 
@@ -332,7 +336,7 @@ def pool_catalogue(
         rows.append({"study": s.id, "question": s.question or "not published", "base": s.base,
                      "year": s.origin.data_year or s.origin.published_year,
                      "producer": s.origin.producer, "proportion": s.value / 100,
-                     "count": s.count, "n": s.n})
+                     "count": s.ci_count, "n": s.ci_n, "n_basis": s.n_basis})
     return pool_proportions(rows, method=method, scale=scale, confidence=confidence)
 
 
