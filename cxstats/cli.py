@@ -134,6 +134,40 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     return main_cli(args.file)
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Trace every figure of a page to the catalogue; with --strict, exit 1 unless all confirmed."""
+    from cxstats.catalogue.check import check
+
+    raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    t = check(raw.decode("utf-8", errors="replace"))
+    if args.format == "csv":
+        t.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        sys.stdout.write(t.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        for row in t.itertuples(index=False):
+            figure = row.text or "(finding)"
+            if row.statistic_id is None:
+                head = f"{figure}: untraced (best score {row.match_score:.2f})"
+            else:
+                year = _year(row.published_year)
+                head = (f"{figure}: {row.statistic_id} (score {row.match_score:.2f}), {row.status}; "
+                        f"{row.producer} ({row.producer_type}), published {year}")
+            lines = [head, f"    \u201c{row.sentence}\u201d"]
+            if row.primary_unit is not None:
+                lines.append(f"    the primary gives {_fmt_value(row.primary_value, row.primary_unit)}")
+            if row.alternatives:
+                lines.append(f"    also close: {row.alternatives}")
+            if row.discrepancies:
+                lines += [f"    discrepancy: {d}" for d in row.discrepancies.split(" | ")]
+            print("\n".join(escape_terminal(line) for line in lines))
+        confirmed = int((t["status"] == "confirmed").sum())
+        untraced = int((t["status"] == "untraced").sum())
+        print(f"({len(t)} claims: {confirmed} confirmed, {len(t) - confirmed - untraced} traced to "
+              f"records not confirmed, {untraced} untraced)")
+    return 1 if args.strict and (t["status"] != "confirmed").any() else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from cxstats.catalogue import STATUSES, TOPICS
 
@@ -169,6 +203,13 @@ def _parser() -> argparse.ArgumentParser:
     im = sub.add_parser("impact", help="run the churn-impact model on a YAML/TOML inputs file")
     im.add_argument("file", type=Path, help="inputs file (.yml, .yaml or .toml)")
     im.set_defaults(func=_cmd_impact)
+
+    ck = sub.add_parser("check", help="trace every figure of a page to the catalogue")
+    ck.add_argument("file", help="plain text, Markdown or HTML file; - for standard input")
+    ck.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ck.add_argument("--strict", action="store_true",
+                    help="exit 1 if any claim is untraced or traced to a record not confirmed")
+    ck.set_defaults(func=_cmd_check)
     return p
 
 

@@ -22,8 +22,8 @@ Examples
 >>> from cxstats.catalogue.check import check
 >>> t = check("Bain found that 80% of companies believe they deliver a superior experience, "
 ...           "but only 8% of customers agree.")
->>> t[["text", "statistic_id", "status"]].to_string(index=False)
-'text                                statistic_id    status\\n 80%           bain-2005-firms-believe-superior confirmed\\n  8% bain-2005-companies-customers-agree-superior confirmed'
+>>> t[["text", "statistic_id"]].values.tolist()
+[['80%', 'bain-2005-firms-believe-superior'], ['8%', 'bain-2005-companies-customers-agree-superior']]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ COLUMNS = (
 )
 
 #: Lowest match score (number agreement times meaning similarity) that counts as a match.
-THRESHOLD = 0.3
+THRESHOLD = 0.4
 #: Other records scoring within this much of the best are listed as ``alternatives``.
 ALTERNATIVE_GAP = 0.1
 #: A sentence with no figure is matched only to a ``finding`` record, and only this closely.
@@ -105,7 +105,7 @@ def _plain(text: str) -> str:
 # After 。 or ; always; after ? and ! only before a space, the end or CJK text (a "?" inside a word is
 # a garbled character, as in "因?yàn)?0%"); after . only before a space and a capital or CJK text.
 _SPLIT = re.compile(r"(?<=[。；;])|(?<=[!?])(?=\s|$|[\u3000-\u9fff\uff00-\uffef“”\"])"
-                    r"|(?<=[.…])(?=\s+[^\s\da-z])|\n+")
+                    r"|(?<=[.…])(?=\s+[^\sa-z])|\n+")
 
 
 def sentences(text: str) -> list[str]:
@@ -196,8 +196,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("percent", re.compile(r"百分之(?P<num>[" + _CN + r"\d.]+)")),
     ("fraction", re.compile(r"(?P<num>" + _NUM + r")\s*(?:in|out of|of every|из)\s+(?P<den>" + _NUM
                             + r")(?![\d%])", re.IGNORECASE)),
-    ("fraction", re.compile(r"(?P<den>[" + _CN + r"\d]+)\s*(?:个人|個人|人)?\s*(?:中有|中|分之)\s*"
-                            r"(?P<num>[" + _CN + r"\d]+)(?:个|個|人)")),
+    ("fraction", re.compile(r"(?P<den>[" + _CN + r"\d]+)\s*(?:个人|個人|个|個|人|位)?\s*(?:中有|分之)\s*"
+                            r"(?P<num>[" + _CN + r"\d]+)")),
     ("currency", re.compile(r"(?P<cur>[$€£¥])\s*(?P<num>" + _NUM + r")" + _SCALE_RE, re.IGNORECASE)),
     ("currency", re.compile(r"(?P<num>" + _NUM + r")" + _SCALE_RE + r"\s*(?P<cur>dollars?|usd|euros?"
                             r"|美元|美金|欧元|元|долл\w*|евро|руб\w*)", re.IGNORECASE)),
@@ -241,10 +241,12 @@ def claims(sentence: str) -> list[Claim]:
 
     Examples
     --------
-    >>> [(c.text, c.number, c.unit) for c in claims("9 из 10 клиентов, 80 % и 80％ и 百分之十")]
-    [('9 из 10', 90.0, 'percent'), ('80 %', 80.0, 'percent'), ('80％', 80.0, 'percent'), ('百分之十', 10.0, 'percent')]
+    >>> [(c.number, c.unit) for c in claims("9 из 10 клиентов, 80 % и 80％ и 百分之十, 十个中有九个")]
+    [(90.0, 'percent'), (80.0, 'percent'), (80.0, 'percent'), (10.0, 'percent'), (90.0, 'percent')]
     >>> [(c.text, c.number, c.unit) for c in claims("研究 7000 万 (类似于 Twitter) 微博, 近三倍")]
-    [('7000 万 (类似于 Twitter) 微', 70000000.0, 'count'), ('三倍', 3.0, 'ratio')]
+    [('7000 万', 70000000.0, 'count'), ('三倍', 3.0, 'ratio')]
+    >>> [(c.text, c.unit) for c in claims("told 21 people; $62 billion; 2014; 10 or more people")]
+    [('21 people', 'people'), ('$62 billion', 'currency')]
     >>> c = claims("因?0%的消費者")[0]
     >>> c.text, c.unit, c.pattern
     ('?0%', 'percent', '\\\\d0')
@@ -287,12 +289,14 @@ def claims(sentence: str) -> list[Claim]:
                 continue                                        # "10 or more": a qualifier
             if unit == "duration" and raw and raw.isdigit() and (
                     re.match(r"\s*年\s*\d{1,2}\s*月", text[m.start("num"):][len(raw):])
-                    or groups.get("dur") in ("年",) and len(raw) >= 3):
+                    or (groups.get("dur") == "年" and len(raw) >= 3)):
                 continue                                        # 2022年1月: a date
             if not math.isnan(value) and _is_year(value, unit, text, end):
                 continue
             if re.match(r"\d+[.)]\s*$", text[:end]) and unit not in ("percent", "currency"):
                 continue                                        # "1." list number
+            if unit == "count" and _PERSONS.match(text[m.end("num"):]):
+                unit_out = "people"
             taken.append((start, end))
             found.append(Claim(text=m.group(0).strip(), number=value, unit=unit_out, start=start,
                                pattern=garbled))
@@ -302,7 +306,8 @@ def claims(sentence: str) -> list[Claim]:
 # --------------------------------------------------------------------------- catalogue side
 
 _UNIT_CLASS = {"percent": "percent", "usd": "currency", "ratio": "ratio", "days": "duration",
-               "months": "duration", "years": "duration", "weeks": "duration"}
+               "months": "duration", "years": "duration", "weeks": "duration", "people": "people",
+               "customers": "people"}
 
 
 def _record_class(s: Statistic) -> str | None:
@@ -312,12 +317,7 @@ def _record_class(s: Statistic) -> str | None:
 
 
 def _compatible(claim_unit: str, record_unit: str | None) -> bool:
-    if record_unit is None:
-        return False
-    if claim_unit == record_unit:
-        return True
-    # "20 per 1000" style ratios and "21 people" style means are stated as plain counts
-    return False
+    return record_unit is not None and claim_unit == record_unit
 
 
 def _norm(text: str) -> str:
@@ -442,7 +442,7 @@ def check(text: str, *, statistics: Iterable[Statistic] | None = None) -> pd.Dat
         status or ``"untraced"``), ``primary_value``/``primary_unit`` (what the primary gives,
         only when it differs from the figure found), the record's ``producer``,
         ``producer_type``, ``published_year``, ``data_year`` and ``discrepancies``
-        (``"kind: explanation"``, ``"; "``-joined).
+        (``"kind: explanation"``, ``" | "``-joined).
 
     Raises
     ------
@@ -506,9 +506,13 @@ def check(text: str, *, statistics: Iterable[Statistic] | None = None) -> pd.Dat
             elif c.unit != "duration":                          # an unmatched study window is no claim
                 rows.append(_row(k, sentence, c, None, scored[0][0] if scored else 0.0, []))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.astype({"sentence_index": "int64", "number": "float64", "match_score": "float64",
-                         "primary_value": "float64", "published_year": "Int64",
-                         "data_year": "Int64"})
+    dtypes = {"sentence_index": "int64", "number": "float64", "match_score": "float64",
+              "primary_value": "float64", "published_year": "Int64", "data_year": "Int64"}
+    frame = frame.astype(dtypes)
+    for col in frame.columns:
+        if col not in dtypes:
+            frame[col] = frame[col].astype("object").where(frame[col].notna(), None)
+    return frame
 
 
 def _row(k: int, sentence: str, c: Claim, s: Statistic | None, score: float,
@@ -530,6 +534,6 @@ def _row(k: int, sentence: str, c: Claim, s: Statistic | None, score: float,
         "primary_unit": s.unit if differs else None,
         "producer": s.origin.producer, "producer_type": s.origin.producer_type,
         "published_year": s.origin.published_year, "data_year": s.origin.data_year,
-        "discrepancies": "; ".join(f"{d.kind}: {d.explanation}" for d in s.discrepancies) or None,
+        "discrepancies": " | ".join(f"{d.kind}: {d.explanation}" for d in s.discrepancies) or None,
     })
     return row
