@@ -163,7 +163,7 @@ def test_empty_catalogue_traces_nothing():
 def test_bad_input_is_a_clear_error():
     with pytest.raises(TypeError, match="text must be a str"):
         check(b"80% of customers")
-    with pytest.raises(TypeError, match="statistics must hold cxstats.catalogue.Statistic"):
+    with pytest.raises(TypeError, match=r"statistics must hold cxstats\.catalogue\.Statistic"):
         check(BAIN, statistics=["bain-2005-firms-believe-superior"])
     with pytest.raises(TypeError, match="sentence must be a str"):
         claims(80)
