@@ -41,6 +41,7 @@ __all__ = [
     "STATUS_COLORS",
     "STATUS_ORDER",
     "Chart",
+    "circulation_chart",
     "claims_chart",
     "discrepancies_chart",
     "javascript_bundle",
@@ -340,5 +341,50 @@ def discrepancies_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt
                  alt.Tooltip("statistic_id:N", title="Statistic"),
                  alt.Tooltip("producer:N", title="Source")],
     ).properties(width="container", height=alt.Step(40),
+                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(title=title) if title else chart
+
+
+#: Attribution classes of :func:`circulation_chart`, in display order, and their colours.
+ATTRIBUTION_ORDER = ("right source", "wrong source", "unjudged", "no source")
+ATTRIBUTION_COLORS = ("#1b7837", "#762a83", "#bababa", "#e08214")
+
+
+def circulation_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Pages repeating each figure, split by whether they name the right source, another or none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`cxstats.catalogue.check.circulation`: at least ``statistic_id, claim, url,
+        attribution``.
+    title : str, optional
+        Chart title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"statistic_id": ["a", "a"], "claim": ["c", "c"], "url": ["u", "v"],
+    ...                   "attribution": ["no source", "right source"]})
+    >>> circulation_chart(f).to_dict()["encoding"]["color"]["field"]
+    'attribution'
+    """
+    import altair as alt
+
+    data = frame[["statistic_id", "claim", "url", "attribution"]].copy()
+    data["one"] = 1
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        y=alt.Y("statistic_id:N", title="Statistic", sort="-x"),
+        x=alt.X("sum(one):Q", title="Pages repeating the figure"),
+        color=alt.Color("attribution:N", title="The page names",
+                        scale=alt.Scale(domain=list(ATTRIBUTION_ORDER),
+                                        range=list(ATTRIBUTION_COLORS)),
+                        sort=list(ATTRIBUTION_ORDER)),
+        order=alt.Order("attribution_rank:Q"),
+        tooltip=[alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("url:N", title="Page"),
+                 alt.Tooltip("attribution:N", title="The page names")],
+    ).transform_calculate(
+        attribution_rank=f"indexof({json.dumps(list(ATTRIBUTION_ORDER))}, datum.attribution)",
+    ).properties(width="container", height=alt.Step(28),
                  autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(title=title) if title else chart
