@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import unicodedata
@@ -353,8 +352,20 @@ class _Index:
     aliases: tuple[frozenset[float], ...]
 
 
-@functools.lru_cache(maxsize=4)
+_INDEXES: dict[tuple[int, ...], _Index] = {}
+
+
 def _index(records: tuple[Statistic, ...]) -> _Index:
+    """The fitted index of these records, cached by their identity (records need not be hashable)."""
+    key = tuple(map(id, records))
+    if key not in _INDEXES:
+        if len(_INDEXES) >= 4:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = _build_index(records)
+    return _INDEXES[key]
+
+
+def _build_index(records: tuple[Statistic, ...]) -> _Index:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     docs, owner = [], []
