@@ -9,22 +9,13 @@ import math
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 import cxstats
 from cxstats import catalogue
-from cxstats.catalogue.check import (
-    CIRCULATION_COLUMNS,
-    COLUMNS,
-    THRESHOLD,
-    check,
-    circulation,
-    claims,
-    sentences,
-)
+from cxstats.catalogue.check import COLUMNS, THRESHOLD, check, claims, sentences
 from cxstats.cli import main
 from cxstats.presentation.charts import circulation_chart
 
@@ -303,46 +294,25 @@ def test_missing_file_is_a_message(capsys):
 # --------------------------------------------------------------------------- circulation
 
 
-def _fake(sid: str, entries: list | None) -> SimpleNamespace:
-    ns = SimpleNamespace(id=sid, claim=f"claim {sid}", value=60.0, unit="percent",
-                         status="confirmed", origin=SimpleNamespace(producer="P", bib_key="k"))
-    if entries is not None:
-        ns.circulation = entries
-    return ns
-
-
-def test_circulation_counts_pages_and_their_attribution():
-    entries = [
-        {"url": "https://a", "quote": "60% ...", "names_source": True, "source_correct": True},
-        {"url": "https://b", "quote": "60% ...", "names_source": True, "source_correct": False},
-        SimpleNamespace(url="https://c", quote="60% ...", names_source=False, source_correct=None),
-        {"url": "https://d", "quote": "60% ...", "names_source": True, "source_correct": None},
-    ]
-    t = circulation([_fake("x", entries), _fake("y", None), _fake("z", [])])
-    assert tuple(t.columns) == CIRCULATION_COLUMNS
-    assert t["statistic_id"].tolist() == ["x"] * 4
-    assert t["attribution"].tolist() == ["right source", "wrong source", "no source", "unjudged"]
-    assert t["names_source"].sum() == 3
-
-
-def test_circulation_is_empty_without_the_field():
-    assert len(circulation([_fake("y", None)])) == 0
-    assert tuple(circulation([]).columns) == CIRCULATION_COLUMNS
-
-
-def test_circulation_quotes_are_matched_too():
-    """A page's quote recorded in ``circulation`` lets check() find that wording."""
-    from cxstats.catalogue import check as module
-
+def test_a_roundup_quote_in_circulation_lets_check_find_that_wording():
+    sentence = "60 % сказали, что рекомендуют компанию из-за отличного сервиса."
     s = catalogue.get("rightnow-2007-service-top-reason-recommend")
-    fake = SimpleNamespace(**{f.name: getattr(s, f.name) for f in dataclasses.fields(s)})
-    fake.circulation = [{"url": "https://a", "quote": "60 % рекомендуют компанию из-за сервиса"}]
-    assert "60 % рекомендуют компанию из-за сервиса" in module._documents(fake)
-    assert module._documents(s) == module._documents(fake)[:-1]
+    others = [r for r in catalogue.statistics() if r.id != s.id]
+    assert check(sentence, statistics=[s, *others])["statistic_id"].tolist() == [None]
+    seen = catalogue.Circulation(url="https://example.org/roundup", quote=sentence,
+                                 names_source=None, source_correct=None)
+    with_quote = dataclasses.replace(s, circulation=(*s.circulation, seen))
+    assert check(sentence, statistics=[with_quote, *others])["statistic_id"].tolist() == [s.id]
 
 
-def test_circulation_chart_stacks_by_attribution():
-    entries = [{"url": "u", "quote": "q", "names_source": False, "source_correct": None}]
-    spec = circulation_chart(circulation([_fake("x", entries)])).to_dict()
-    assert spec["encoding"]["color"]["field"] == "attribution"
+def test_circulation_chart_classes_each_roundup_by_its_credit():
+    frame = pd.DataFrame({
+        "statistic_id": ["a", "a", "a", "b"], "url": ["u1", "u2", "u3", "u4"],
+        "names_source": ["Bain", "Harvard", "Harvard", None],
+        "source_correct": [True, False, None, None]})
+    spec = circulation_chart(frame).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [r["attribution"] for r in rows] == ["right source", "wrong source", "credit not checked",
+                                                "no source"]
     assert "tooltip" in spec["encoding"]
+    assert frame["names_source"].isna().sum() == 1          # the caller's frame is not changed

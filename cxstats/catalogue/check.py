@@ -41,8 +41,7 @@ if TYPE_CHECKING:
 
     from cxstats.catalogue import Statistic
 
-__all__ = ["CIRCULATION_COLUMNS", "COLUMNS", "THRESHOLD", "Claim", "check", "circulation", "claims",
-           "sentences"]
+__all__ = ["COLUMNS", "THRESHOLD", "Claim", "check", "claims", "sentences"]
 
 #: Columns of :func:`check`, in order.
 COLUMNS = (
@@ -327,19 +326,11 @@ def _norm(text: str) -> str:
     return re.sub(r"[\d?%.,]+", " ", text)
 
 
-def _field(entry: Any, name: str) -> Any:
-    return entry.get(name) if isinstance(entry, dict) else getattr(entry, name, None)
-
-
-def _circulation_quotes(s: Statistic) -> list[str]:
-    return [q for e in getattr(s, "circulation", None) or () if (q := _field(e, "quote"))]
-
-
 def _documents(s: Statistic) -> list[str]:
     docs = [s.claim, f"{s.claim} {s.base}"]
     docs += [x.quote for x in s.seeds]
     docs += [e.quote for e in s.evidence]
-    docs += _circulation_quotes(s)
+    docs += [c.quote for c in s.circulation]
     return docs
 
 
@@ -549,59 +540,3 @@ def _row(k: int, sentence: str, c: Claim, s: Statistic | None, score: float,
     })
     return row
 
-
-#: Columns of :func:`circulation`, in order.
-CIRCULATION_COLUMNS = ("statistic_id", "claim", "value", "unit", "status", "producer", "bib_key",
-                       "url", "quote", "names_source", "source_correct", "attribution")
-
-
-def circulation(statistics: Iterable[Any] | None = None) -> pd.DataFrame:
-    """Where the catalogue's figures are repeated: one row per (statistic, page that repeats it).
-
-    Reads each record's ``circulation`` entries (``url``, ``quote``, ``names_source``,
-    ``source_correct``); a record without that field has no rows, so the table is empty until the
-    catalogue records circulation.
-
-    Parameters
-    ----------
-    statistics : iterable, optional
-        Records (default: the packaged catalogue); anything with the attributes of
-        :class:`cxstats.catalogue.Statistic` and, optionally, ``circulation``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`CIRCULATION_COLUMNS`; ``attribution`` is ``"right source"`` or ``"wrong
-        source"`` (``source_correct`` true or false), ``"no source"`` (``names_source`` false) or
-        ``"unjudged"`` (a source is named but ``source_correct`` is not recorded).
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as NS
-    >>> s = NS(id="x", claim="c", value=1.0, unit="percent", status="confirmed",
-    ...        origin=NS(producer="P", bib_key="k"), circulation=[
-    ...            {"url": "u1", "quote": "q", "names_source": True, "source_correct": True},
-    ...            {"url": "u2", "quote": "q", "names_source": False, "source_correct": None}])
-    >>> circulation([s])["attribution"].tolist()
-    ['right source', 'no source']
-    >>> len(circulation([NS(id="y")]))
-    0
-    """
-    import pandas as pd
-
-    from cxstats import catalogue
-
-    records = catalogue.statistics() if statistics is None else statistics
-    rows = []
-    for s in records:
-        for e in getattr(s, "circulation", None) or ():
-            names, correct = _field(e, "names_source"), _field(e, "source_correct")
-            attribution = ("no source" if not names else "right source" if correct is True
-                           else "wrong source" if correct is False else "unjudged")
-            rows.append({
-                "statistic_id": s.id, "claim": s.claim, "value": s.value, "unit": s.unit,
-                "status": s.status, "producer": s.origin.producer, "bib_key": s.origin.bib_key,
-                "url": _field(e, "url"), "quote": _field(e, "quote"), "names_source": bool(names),
-                "source_correct": correct, "attribution": attribution,
-            })
-    return pd.DataFrame(rows, columns=list(CIRCULATION_COLUMNS))
