@@ -316,7 +316,9 @@ def _record_class(s: Statistic) -> str | None:
 
 
 def _compatible(claim_unit: str, record_unit: str | None) -> bool:
-    return record_unit is not None and claim_unit == record_unit
+    """Same kind of unit; a plain count may state a ratio ("12 positive experiences for one")."""
+    return record_unit is not None and (claim_unit == record_unit
+                                        or (claim_unit, record_unit) == ("count", "ratio"))
 
 
 def _norm(text: str) -> str:
@@ -369,14 +371,17 @@ def _build_index(records: tuple[Statistic, ...]) -> _Index:
     aliases = []
     for s in records:
         cls = _record_class(s)
-        seen = {c.number for x in s.seeds for c in claims(x.quote)
+        quotes = [x.quote for x in s.seeds] + [c.quote for c in s.circulation]
+        seen = {c.number for q in quotes for c in claims(q)
                 if _compatible(c.unit, cls) and not math.isnan(c.number)}
         aliases.append(frozenset(seen))
     return _Index(records, vectorizer, matrix, tuple(owner), tuple(aliases))
 
 
 def _number_score(claim: Claim, s: Statistic, aliases: frozenset[float]) -> float:
-    """1 when the claim gives the record's value, 0.9 a seed's version of it, 0.6 a near value."""
+    """1 when the claim gives the record's value, 0.9 a figure of the record's seed or roundup
+    quotes (the seed's version of it, or the other half of "5% retention, 25% profit"), 0.6 a
+    near value."""
     if s.value is None or not _compatible(claim.unit, _record_class(s)):
         return 0.0
     if claim.pattern is not None:
