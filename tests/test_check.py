@@ -125,6 +125,13 @@ def test_two_figures_of_one_sentence_match_two_records():
      "american-express-2014-bad-told-avg-21"),
     ("74% of customers are willing to forgive a company after excellent service.",
      "zendesk-2022-forgive-after-excellent-service"),
+    # found through the sentences of the roundups that repeat them (circulation)
+    ("For every customer who complains, 26 other customers remain silent.",
+     "us-oca-claimed-26-silent-per-complaint"),
+    ("Poor customer service costs businesses $62 billion a year.",
+     "newvoicemedia-2016-us-cost-62-billion"),
+    ("It takes 12 positive experiences to make up for one unresolved negative experience.",
+     "newell-legner-twelve-positive-per-negative"),
 ])
 def test_same_number_different_meaning_goes_to_different_records(text, expected):
     assert check(text)["statistic_id"].tolist() == [expected]
