@@ -340,7 +340,7 @@ def _documents(s: Statistic) -> list[str]:
 class _Index:
     records: tuple[Any, ...]
     vectorizer: Any
-    matrix: Any
+    matrix_t: Any
     owner: tuple[int, ...]
     aliases: tuple[frozenset[float], ...]
 
@@ -375,7 +375,7 @@ def _build_index(records: tuple[Statistic, ...]) -> _Index:
         seen = {c.number for q in quotes for c in claims(q)
                 if _compatible(c.unit, cls) and not math.isnan(c.number)}
         aliases.append(frozenset(seen))
-    return _Index(records, vectorizer, matrix, tuple(owner), tuple(aliases))
+    return _Index(records, vectorizer, matrix.T.tocsr(), tuple(owner), tuple(aliases))
 
 
 def _number_score(claim: Claim, s: Statistic, aliases: frozenset[float]) -> float:
@@ -416,7 +416,7 @@ def _similarities(index: _Index, texts: list[str]) -> Any:
     import numpy as np
 
     q = index.vectorizer.transform([_norm(t) for t in texts])
-    sim = (q @ index.matrix.T).toarray()
+    sim = (q @ index.matrix_t).toarray()
     out = np.zeros((len(texts), len(index.records)))
     owner = np.asarray(index.owner)
     np.maximum.at(out.T, owner, sim.T)
@@ -483,23 +483,29 @@ def check(text: str, *, statistics: Iterable[Statistic] | None = None) -> pd.Dat
         raise TypeError(f"statistics must hold cxstats.catalogue.Statistic records; got {bad[0]}")
     index = _index(records) if records else None
 
+    parsed = [(sentence, claims(sentence)) for sentence in sentences(text)]
     rows = []
-    for k, sentence in enumerate(sentences(text)):
-        found = claims(sentence)
-        if index is None:
-            rows += [_row(k, sentence, c, None, 0.0, []) for c in found]
-            continue
+    if index is None:
+        rows = [_row(k, sentence, c, None, 0.0, []) for k, (sentence, found) in enumerate(parsed)
+                for c in found]
+        parsed = []
+    # one vectoriser pass for every sentence and clause of the text
+    texts, first = [], []
+    for sentence, found in parsed:
+        first.append(len(texts))
+        texts += [sentence] + [_clause(sentence, c) for c in found]
+    sims = _similarities(index, texts) if texts else None
+    findings = [i for i, s in enumerate(records) if s.kind == "finding"]
+    for k, (sentence, found) in enumerate(parsed):
+        whole = sims[first[k]]
         if not found:
-            sim = _similarities(index, [sentence])[0]
-            best = max(((sim[i], i) for i, s in enumerate(records) if s.kind == "finding"),
-                       default=(0.0, -1))
+            best = max(((whole[i], i) for i in findings), default=(0.0, -1))
             if best[0] >= FINDING_THRESHOLD:
                 c = Claim(text="", number=math.nan, unit="finding", start=0)
                 rows.append(_row(k, sentence, c, records[best[1]], float(best[0]), []))
             continue
-        sims = _similarities(index, [sentence] + [_clause(sentence, c) for c in found])
         for j, c in enumerate(found):
-            meaning = np.maximum(sims[j + 1], 0.9 * sims[0])
+            meaning = np.maximum(sims[first[k] + 1 + j], 0.9 * whole)
             scored = []
             for i, s in enumerate(records):
                 num = _number_score(c, s, index.aliases[i])
