@@ -184,7 +184,7 @@ _PEOPLE = (r"people|persons|customers|consumers|clients|shoppers|buyers|users|re
            r"|others|friends|companies|firms|businesses|brands|tickets|posts|tweets|calls|complaints"
            r"|experiences|interactions|человек|людей|людям|люди|клиентов|клиента|потребителей"
            r"|компаний|других|друзей|人|名|位|张|張|家|条|條|个|個")
-_PERSONS = re.compile(r"\s*(?:[a-zа-я]+\s+)?(?:people|persons|customers|consumers|clients|adults|others"
+_PERSONS = re.compile(r"\s*(?:[a-zа-я]+\s+){0,2}?(?:people|persons|customers|consumers|clients|adults|others"
                       r"|friends|человек|людей|людям|люди|клиентов|других|друзей|人|名|位)", re.IGNORECASE)
 _DURATION = (r"(?P<dur>days?|weeks?|months?|years?|дн(?:я|ей|ь)|недел[ьию]|месяц(?:а|ев)?"
              r"|год(?:а)?|лет|个月|個月|天|周|週|年)")
@@ -202,10 +202,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"|美元|美金|欧元|元|долл\w*|евро|руб\w*)", re.IGNORECASE)),
     ("ratio", re.compile(r"(?P<num>" + _NUM + r")\s*(?:times\b|x\b|×|倍|раз(?:а)?\b)", re.IGNORECASE)),
     ("ratio", re.compile(r"(?P<word>twice|вдвое)", re.IGNORECASE)),
-    ("duration", re.compile(r"(?P<num>" + _NUM + r")\s*" + _DURATION, re.IGNORECASE)),
+    ("duration", re.compile(r"(?P<num>" + _NUM + r")[\s-]*" + _DURATION + r"(?![a-zа-я])", re.IGNORECASE)),
     ("count", re.compile(r"(?P<num>" + _NUM + r")\s*" + _SCALE_WORDS, re.IGNORECASE)),
     ("count", re.compile(r"(?P<num>" + _NUM + r")" + _SCALE_RE + r"\s*(?:\(.{0,20}?\)\s*)?"
                          r"(?:[a-zа-я-]+\s+){0,2}?(?:" + _PEOPLE + r")", re.IGNORECASE)),
+    ("count", re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+)(?![\d.,])")),      # 40,000: a figure anyway
 )
 
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:or more|or fewer|или более|или больше|и более|以上|或更多|或以上)",
