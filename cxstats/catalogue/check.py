@@ -5,17 +5,17 @@ sentence that states a statistic (a percentage, a currency amount, "N in M", "N 
 people or things, a study window), and matches each figure to catalogue records by **number and
 meaning**:
 
-* the number must agree with the record: its primary value, or a figure the record's seed quotes
-  give for it (the seed's own, sometimes garbled, version), in the same kind of unit (a percentage
-  never matches a count);
+* the number must agree with the record: its primary value, or a figure of the record's seed or
+  roundup quotes (the seed's own, sometimes garbled, version), in the same kind of unit (a
+  percentage never matches a count of people);
 * the words around the number must mean the same thing: cosine similarity of character n-gram
   TF-IDF vectors (``sklearn.feature_extraction.text.TfidfVectorizer(analyzer="char_wb")``) between
   the claim's clause and sentence and the record's texts (claim, base, seed quotes, evidence
   quotes, circulation quotes). Character n-grams work on Chinese and Russian without a word
   segmenter; a record is found in another language only through quotes in that language.
 
-A claim whose best score is below :data:`THRESHOLD` is ``untraced``. Nothing is fetched from the
-network.
+A claim whose best score is below :data:`THRESHOLD` is ``untraced``; a study window ("six months")
+that matches nothing is not reported. Nothing is fetched from the network.
 
 Examples
 --------
@@ -235,9 +235,10 @@ def claims(sentence: str) -> list[Claim]:
 
     Percentages ("80%", "80 %", "80％", "百分之八十", a garbled "?0%"), fractions ("9 in 10",
     "9 из 10", "十个中有九个"), currency amounts ("$62 billion", "100 美元"), ratios ("3 times",
-    "三倍"), durations ("six months", "六个月") and counts of people or things ("21 people",
-    "7000 万微博", "4万张"). A count followed by "or more" qualifies the percentage next to it and
-    is not a claim of its own.
+    "三倍"), durations ("six months", "六个月"), counts of people (unit ``people``: "21 people",
+    "21 人") and of things (unit ``count``: "7000 万微博", "4万张", "40,000"). A count followed by
+    "or more" qualifies the percentage next to it and is not a claim of its own; counts below 10
+    of anything but people ("4 tips", "五个") are not statistics.
 
     Examples
     --------
@@ -443,10 +444,12 @@ def check(text: str, *, statistics: Iterable[Statistic] | None = None) -> pd.Dat
     pandas.DataFrame
         One row per claim, columns :data:`COLUMNS`: ``sentence_index`` and ``sentence`` (NFKC),
         ``text`` (the figure as written), ``number`` and ``unit`` (``percent``, ``currency``,
-        ``ratio``, ``duration``, ``count``; ``finding`` for a sentence matched to a directional
-        finding; ``number`` is missing for garbled digits), ``statistic_id`` (best match, or
+        ``ratio``, ``duration``, ``people``, ``count``; ``finding`` for a sentence matched to a
+        directional finding; ``number`` is missing for garbled digits), ``statistic_id`` (best
+        match, or
         missing), ``match_score`` in [0, 1] (number agreement times meaning similarity),
-        ``alternatives`` (other ids that also pass, ``"; "``-joined), ``status`` (the record's
+        ``alternatives`` (other ids that pass within :data:`ALTERNATIVE_GAP` of the best,
+        ``"; "``-joined), ``status`` (the record's
         status or ``"untraced"``), ``primary_value``/``primary_unit`` (what the primary gives,
         only when it differs from the figure found), the record's ``producer``,
         ``producer_type``, ``published_year``, ``data_year`` and ``discrepancies``
@@ -460,9 +463,12 @@ def check(text: str, *, statistics: Iterable[Statistic] | None = None) -> pd.Dat
     Notes
     -----
     Meaning similarity is the cosine of ``TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3),
-    sublinear_tf=True)`` vectors fitted on the records' texts (scikit-learn); the score is the
-    larger of the claim's clause and 0.9 times its whole sentence, so that two figures of one
-    sentence can match two records.
+    sublinear_tf=True)`` vectors fitted on the records' texts (scikit-learn), after NFKC, lower
+    case and removal of digits and pinyin glosses; the meaning score is the larger of the claim's
+    clause and 0.9 times its whole sentence, so that two figures of one sentence can match two
+    records. The number score is 1 for the record's value (within 0.5 points for a percentage,
+    0.5% otherwise), 0.9 for a figure of its seed or roundup quotes, 0.8 for a garbled figure whose
+    legible digits fit, 0.6 within 2 points (percentages) or 10% (other units), else 0.
 
     Examples
     --------
