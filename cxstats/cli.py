@@ -135,7 +135,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Trace every figure of a page to the catalogue; with --strict, exit 1 unless all confirmed."""
+    """Trace every figure of a page to the catalogue; --strict: exit 1 unless all are confirmed as given."""
     from cxstats.catalogue.check import check
 
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
@@ -165,7 +165,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         untraced = int((t["status"] == "untraced").sum())
         print(f"({len(t)} claims: {confirmed} confirmed, {len(t) - confirmed - untraced} traced to "
               f"records not confirmed, {untraced} untraced)")
-    return 1 if args.strict and (t["status"] != "confirmed").any() else 0
+    failing = (t["status"] != "confirmed") | t["primary_value"].notna()
+    return 1 if args.strict and failing.any() else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -208,7 +209,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("file", help="plain text, Markdown or HTML file; - for standard input")
     ck.add_argument("--format", choices=("table", "json", "csv"), default="table")
     ck.add_argument("--strict", action="store_true",
-                    help="exit 1 if any claim is untraced or traced to a record not confirmed")
+                    help="exit 1 if any figure is untraced, traced to a record not confirmed, or "
+                         "differs from what the source gives")
     ck.set_defaults(func=_cmd_check)
     return p
 

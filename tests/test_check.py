@@ -284,6 +284,17 @@ def test_strict_exits_1_on_a_record_not_confirmed(tmp_path):
     assert main(["check", str(page)]) == 0
 
 
+def test_strict_exits_1_on_a_confirmed_record_quoted_with_another_number(tmp_path):
+    s = catalogue.get("rightnow-2007-never-go-back")
+    assert s.status == "confirmed" and s.value == 80
+    page = tmp_path / "page.txt"
+    page.write_text("81% of US consumers say they will never go back to an organization after a "
+                    "negative experience.", encoding="utf-8")
+    t = check(page.read_text(encoding="utf-8"))
+    assert t["statistic_id"].tolist() == [s.id] and t.loc[0, "primary_value"] == 80
+    assert main(["check", str(page), "--strict"]) == 1
+
+
 def test_json_and_csv_round_trip(tmp_path, capsys):
     page = tmp_path / "page.txt"
     page.write_text(CONFIRMED_ONLY, encoding="utf-8")
