@@ -26,7 +26,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "catalogue", "cite"]
+__all__ = ["__version__", "catalogue", "check", "cite"]
 
 _SUBMODULES = {"catalogue", "analyses", "models", "presentation", "datasets", "cli"}
 
@@ -38,6 +38,10 @@ def __getattr__(name: str) -> Any:
         from cxstats.catalogue.citation import cite
 
         return cite
+    if name == "check":
+        from cxstats.catalogue.check import check
+
+        return check
     raise AttributeError(f"module 'cxstats' has no attribute {name!r}")
 
 

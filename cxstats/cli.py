@@ -173,6 +173,41 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     return main_cli(args.file)
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Trace every figure of a page to the catalogue; --strict: exit 1 unless all are confirmed as given."""
+    from cxstats.catalogue.check import check
+
+    raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    t = check(raw.decode("utf-8", errors="replace"))
+    if args.format == "csv":
+        t.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        sys.stdout.write(t.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        for row in t.itertuples(index=False):
+            figure = row.text or "(finding)"
+            if row.statistic_id is None:
+                head = f"{figure}: untraced (best score {row.match_score:.2f})"
+            else:
+                year = _year(row.published_year)
+                head = (f"{figure}: {row.statistic_id} (score {row.match_score:.2f}), {row.status}; "
+                        f"{row.producer} ({row.producer_type}), published {year}")
+            lines = [head, f"    \u201c{row.sentence}\u201d"]
+            if row.primary_unit is not None:
+                lines.append(f"    the primary gives {_fmt_value(row.primary_value, row.primary_unit)}")
+            if row.alternatives:
+                lines.append(f"    also close: {row.alternatives}")
+            if row.discrepancies:
+                lines += [f"    discrepancy: {d}" for d in row.discrepancies.split(" | ")]
+            print("\n".join(escape_terminal(line) for line in lines))
+        confirmed = int((t["status"] == "confirmed").sum())
+        untraced = int((t["status"] == "untraced").sum())
+        print(f"({len(t)} claims: {confirmed} confirmed, {len(t) - confirmed - untraced} traced to "
+              f"records not confirmed, {untraced} untraced)")
+    failing = (t["status"] != "confirmed") | t["primary_value"].notna()
+    return 1 if args.strict and failing.any() else 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from cxstats import __version__
     from cxstats.catalogue import PRODUCER_TYPES, STATUSES, TOPICS
@@ -234,6 +269,14 @@ def _parser() -> argparse.ArgumentParser:
     im = sub.add_parser("impact", help="run the churn-impact model on a YAML/TOML inputs file")
     im.add_argument("file", type=Path, help="inputs file (.yml, .yaml or .toml)")
     im.set_defaults(func=_cmd_impact)
+
+    ck = sub.add_parser("check", help="trace every figure of a page to the catalogue")
+    ck.add_argument("file", help="plain text, Markdown or HTML file; - for standard input")
+    ck.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ck.add_argument("--strict", action="store_true",
+                    help="exit 1 if any figure is untraced, traced to a record not confirmed, or "
+                         "differs from what the source gives")
+    ck.set_defaults(func=_cmd_check)
     return p
 
 

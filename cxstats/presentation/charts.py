@@ -41,6 +41,7 @@ __all__ = [
     "STATUS_COLORS",
     "STATUS_ORDER",
     "Chart",
+    "circulation_chart",
     "claims_chart",
     "discrepancies_chart",
     "javascript_bundle",
@@ -340,5 +341,60 @@ def discrepancies_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt
                  alt.Tooltip("statistic_id:N", title="Statistic"),
                  alt.Tooltip("producer:N", title="Source")],
     ).properties(width="container", height=alt.Step(40),
+                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    return chart.properties(title=title) if title else chart
+
+
+#: How a roundup credits a figure, in display order, and the colours of :func:`circulation_chart`.
+ATTRIBUTION_ORDER = ("right source", "wrong source", "credit not checked", "no source")
+ATTRIBUTION_COLORS = ("#1b7837", "#762a83", "#bababa", "#e08214")
+
+
+def circulation_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Roundups repeating each figure, split by the source they credit: right, wrong, unchecked, none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :func:`cxstats.catalogue.circulation`: at least ``statistic_id, url, names_source,
+        source_correct``.
+    title : str, optional
+        Chart title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"statistic_id": ["a", "a"], "url": ["u", "v"],
+    ...                   "names_source": [None, "Bain"], "source_correct": [None, True]})
+    >>> spec = circulation_chart(f).to_dict()
+    >>> spec["encoding"]["color"]["field"], sorted({r["attribution"] for r in spec["datasets"][
+    ...     spec["data"]["name"]]})
+    ('attribution', ['no source', 'right source'])
+    """
+    import altair as alt
+
+    data = frame[["statistic_id", "url", "names_source", "source_correct"]].copy()
+    data["attribution"] = [
+        "no source" if n is None or n != n else "right source" if c is True
+        else "wrong source" if c is False else "credit not checked"
+        for n, c in zip(data["names_source"], data["source_correct"], strict=True)]
+    data["names_source"] = data["names_source"].where(data["names_source"].notna(), "(no one)")
+    data = data.drop(columns="source_correct")
+    data["one"] = 1
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        y=alt.Y("statistic_id:N", title="Statistic", sort="-x"),
+        x=alt.X("sum(one):Q", title="Roundups repeating the figure"),
+        color=alt.Color("attribution:N", title="The roundup credits",
+                        scale=alt.Scale(domain=list(ATTRIBUTION_ORDER),
+                                        range=list(ATTRIBUTION_COLORS)),
+                        sort=list(ATTRIBUTION_ORDER)),
+        order=alt.Order("attribution_rank:Q"),
+        tooltip=[alt.Tooltip("statistic_id:N", title="Statistic"),
+                 alt.Tooltip("url:N", title="Roundup"),
+                 alt.Tooltip("names_source:N", title="Credited to"),
+                 alt.Tooltip("attribution:N", title="Credit")],
+    ).transform_calculate(
+        attribution_rank=f"indexof({json.dumps(list(ATTRIBUTION_ORDER))}, datum.attribution)",
+    ).properties(width="container", height=alt.Step(28),
                  autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(title=title) if title else chart
