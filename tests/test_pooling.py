@@ -109,8 +109,9 @@ def test_pool_catalogue_shows_wordings_and_leaves_out_unknown_n():
         s = catalogue.get(sid)
         assert t.loc[sid, "proportion"] == pytest.approx(s.value / 100)
         assert t.loc[sid, "question"] == (s.question or "not published")
-        assert bool(t.loc[sid, "included"]) == (s.n is not None)
-    assert r.k == sum(catalogue.get(i).n is not None for i in ids)
+        assert bool(t.loc[sid, "included"]) == (s.ci_n is not None)
+    assert r.k == sum(catalogue.get(i).ci_n is not None for i in ids) == 2
+    assert t.loc["rightnow-2007-never-go-back", "n"] == catalogue.get("rightnow-2007-never-go-back").origin.sample_size
 
 
 @pytest.mark.parametrize(("studies", "kwargs", "exc", "match"), [
