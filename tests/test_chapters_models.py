@@ -110,11 +110,40 @@ def test_calculator_has_a_marked_input_cell():
         assert re.search(rf"^{name} = ", inputs[0].source, re.M), name
 
 
-def test_pooling_chapter_shows_no_pooled_estimate():
-    """Figures without a known n are left out of the pool, never given an assumed one (chapter 9)."""
+def _glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    return {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
+            for o in _outputs(nb) if "scrapbook" in o.get("metadata", {})
+            and "application/papermill.record/text/plain" in o.get("data", {})}
+
+
+def test_pooling_chapter_pools_only_figures_with_a_base_and_matches_statsmodels():
+    """Chapter 9 pools the figures whose base is known (stated or whole-sample), never an assumed one.
+
+    The pooled value glued into the prose is recomputed here from the catalogue with
+    statsmodels' combine_effects on the log-odds scale (DerSimonian-Laird).
+    """
+    import math
+
+    import numpy as np
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    from cxstats import catalogue
+
     nb = _notebook("how-much-do-reports-agree")
-    prose = "\n".join(_markdown(nb))
-    assert "cannot be pooled" in prose
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    series = re.findall(r'^    "([a-z0-9-]+)": "(?:intention|behaviour)",$', code, re.MULTILINE)
+    assert len(series) >= 10
+    with_base = [catalogue.get(s) for s in series if catalogue.get(s).ci_n is not None]
+    counts = np.array([round(s.value / 100 * s.ci_n) for s in with_base], float)
+    n = np.array([s.ci_n for s in with_base], float)
+    effect = np.log(counts / (n - counts))
+    variance = 1 / counts + 1 / (n - counts)
+    res = combine_effects(effect, variance, method_re="chi2")
+    frame = res.summary_frame()
+    est = 100 / (1 + math.exp(-frame.loc["random effect", "eff"]))
+    glued = _glued_values(nb)
+    assert int(glued["k_pooled"]) == len(with_base) >= 2
+    assert float(glued["pooled_est"]) == pytest.approx(est, rel=1e-6)
+    assert float(glued["i2_pct"]) == pytest.approx(100 * res.i2, rel=1e-6)
+    assert int(glued["n_listed"]) == len(series) - len(with_base)
     assert not {g for g in _glued(nb) if g.startswith("hypo")}, "a hypothetical pooled value is glued"
-    shown = [str(o.get("data", {})) for o in _outputs(nb)]
-    assert not any("Pooled (random effects" in s or "Pooled estimate" in s for s in shown)
