@@ -175,6 +175,7 @@ def _cmd_impact(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Trace every figure of a page to the catalogue; --strict: exit 1 unless all are confirmed as given."""
+    from cxstats.catalogue import fmt_value
     from cxstats.catalogue.check import check
 
     raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
@@ -194,7 +195,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                         f"{row.producer} ({row.producer_type}), published {year}")
             lines = [head, f"    \u201c{row.sentence}\u201d"]
             if row.primary_unit is not None:
-                lines.append(f"    the primary gives {_fmt_value(row.primary_value, row.primary_unit)}")
+                lines.append(f"    the primary gives {fmt_value(row.primary_value, row.primary_unit)}")
             if row.alternatives:
                 lines.append(f"    also close: {row.alternatives}")
             if row.discrepancies:

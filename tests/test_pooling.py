@@ -111,7 +111,8 @@ def test_pool_catalogue_shows_wordings_and_leaves_out_unknown_n():
         assert t.loc[sid, "question"] == (s.question or "not published")
         assert bool(t.loc[sid, "included"]) == (s.ci_n is not None)
     assert r.k == sum(catalogue.get(i).ci_n is not None for i in ids) == 2
-    assert t.loc["rightnow-2007-never-go-back", "n"] == catalogue.get("rightnow-2007-never-go-back").origin.sample_size
+    rn = catalogue.get("rightnow-2007-never-go-back")
+    assert t.loc[rn.id, "n"] == rn.origin.sample_size
 
 
 @pytest.mark.parametrize(("studies", "kwargs", "exc", "match"), [
