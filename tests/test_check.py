@@ -328,7 +328,7 @@ def test_a_roundup_quote_in_circulation_lets_check_find_that_wording():
     others = [r for r in catalogue.statistics() if r.id != s.id]
     assert check(sentence, statistics=[s, *others])["statistic_id"].tolist() == [None]
     seen = catalogue.Circulation(url="https://example.org/roundup", quote=sentence,
-                                 names_source=None, source_correct=None)
+                                 names_source=None, source_correct=None, note=None)
     with_quote = dataclasses.replace(s, circulation=(*s.circulation, seen))
     assert check(sentence, statistics=[with_quote, *others])["statistic_id"].tolist() == [s.id]
 
