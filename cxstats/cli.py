@@ -273,7 +273,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ck = sub.add_parser("check", help="trace every figure of a page to the catalogue")
     ck.add_argument("file", help="plain text, Markdown or HTML file; - for standard input")
-    ck.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ck.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                    help="table (default) for people, json or csv for programs")
     ck.add_argument("--strict", action="store_true",
                     help="exit 1 if any figure is untraced, traced to a record not confirmed, or "
                          "differs from what the source gives")
