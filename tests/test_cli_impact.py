@@ -124,6 +124,7 @@ customers: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     ("customers: 10\nrevenue_per_customer: 1\nseed: -1\n", "seed.yml", "seed must be >= 0"),
     ("customers: .nan\nrevenue_per_customer: 1\n", "nan.yml", "customers: "),
     ("customers: 10\nrevenue_per_customer: 1\nmethod: [1]\n", "m.yml", "method must be one of"),
+    ("customers: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yml", "nested too deeply"),
 ])
 def test_cli_bad_file_one_line_exit_1(tmp_path, capsys, content, name, message):
     path = tmp_path / name

@@ -62,6 +62,8 @@ def load_inputs_file(path: Path | str) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path.name}: not valid TOML: {str(exc)[:200]}") from None
+        except RecursionError:
+            raise ValueError(f"{path.name}: TOML nested too deeply") from None
     else:
         from cxstats import _yaml
 
