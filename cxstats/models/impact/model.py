@@ -150,6 +150,10 @@ def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[
     out: dict[str, Any] = {}
     lost_direct = lost_wom = won_wom = lost_silent = 0.0
     gross_silent = gross_complained = d_lost_d_c = d_lost_d_res = 0.0
+    # per person told: customers lost (negative word of mouth) or won (positive)
+    wom_per_silent = t_nc * k_neg
+    wom_per_complainer = (su * t_u + sm * t_m) * k_neg
+    won_per_complainer = (sq + ss) * t_r * k_pos
     for k in SEVERITIES:
         p, c = g(f"problem_rate_{k}"), g(f"complaint_rate_{k}")
         l_nc, l_u, l_s, l_q = (g(f"loyalty_silent_{k}"), g(f"loyalty_unresolved_{k}"),
@@ -158,29 +162,31 @@ def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[
         l_m = values.get(f"loyalty_mollified_{k}")
         if l_m is None or (np.ndim(l_m) == 0 and math.isnan(float(l_m))):
             l_m = (l_s + l_u) / 2
-        loss_nc, loss_u, loss_m, loss_s, loss_q = (base - l_nc, base - l_u, base - l_m,
-                                                   base - l_s, base - l_q)
+        # loyalty of complainers, by outcome share; their loss is L0 minus it
+        l_complained = sq * l_q + ss * l_s + sm * l_m + su * l_u
+        loss_nc, loss_complained = base - l_nc, base - l_complained
         affected = n_cust * p
         silent, complained = affected * (1 - c), affected * c
-        complainer_loss = sq * loss_q + ss * loss_s + sm * loss_m + su * loss_u
-        wom_silent = silent * t_nc * k_neg
-        wom_complained = complained * (su * t_u + sm * t_m) * k_neg
-        direct = silent * loss_nc + complained * complainer_loss
-        won = complained * (sq + ss) * t_r * k_pos
+        direct = silent * loss_nc + complained * loss_complained
+        wom_silent = silent * wom_per_silent
+        wom_complained = complained * wom_per_complainer
+        won = complained * won_per_complainer
         out[f"customers_lost_{k}"] = direct + wom_silent + wom_complained - won
         lost_direct = lost_direct + direct
         lost_wom = lost_wom + wom_silent + wom_complained
         won_wom = won_wom + won
         lost_silent = lost_silent + silent * loss_nc + wom_silent
+        # gross loss: each group's loss before gains (a group more loyal than L0 counts 0)
         gross_silent = gross_silent + silent * pos(loss_nc) + wom_silent
         gross_complained = gross_complained + wom_complained + complained * (
-            sq * pos(loss_q) + ss * pos(loss_s) + sm * pos(loss_m) + su * pos(loss_u))
-        # marginal values (the model is linear in c_k and in the outcome shares: exact)
+            sq * pos(base - l_q) + ss * pos(base - l_s) + sm * pos(base - l_m)
+            + su * pos(base - l_u))
+        # marginal values (the model is linear in c_k and in the outcome shares: exact);
+        # L0 cancels in both differences
         d_lost_d_c = d_lost_d_c + affected * (
-            complainer_loss - loss_nc + k_neg * (-t_nc + su * t_u + sm * t_m)
-            - k_pos * (sq + ss) * t_r)
+            l_nc - l_complained + wom_per_complainer - wom_per_silent - won_per_complainer)
         d_lost_d_res = d_lost_d_res + complained * (
-            wq * loss_q + (1 - wq) * loss_s - loss_u - k_neg * t_u - k_pos * t_r)
+            l_u - wq * l_q - (1 - wq) * l_s - k_neg * t_u - k_pos * t_r)
     lost = lost_direct + lost_wom - won_wom
     gross = gross_silent + gross_complained
     with np.errstate(divide="ignore", invalid="ignore"):
