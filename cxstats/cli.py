@@ -273,8 +273,9 @@ def _parser() -> argparse.ArgumentParser:
                         "or measure the loss on your own customers (--data)")
     im.add_argument("file", type=Path, nargs="?", default=None,
                     help="inputs file (.yml, .yaml or .toml)")
-    im.add_argument("--data", type=Path, metavar="FILE.csv",
-                    help="CSV of one row per customer: measure excess churn instead")
+    im.add_argument("--data", type=Path, nargs="+", metavar="FILE.csv",
+                    help="CSV file(s) of one row per customer, read together: measure excess "
+                    "churn against customers with no problem instead")
     im.add_argument("--problems", metavar="COLUMN", help="number of problems or service calls")
     im.add_argument("--outcome", metavar="COLUMN", help="churn column (yes/no, 0/1, true/false)")
     im.add_argument("--positive", metavar="VALUE", help="the outcome's 'churned' value if text")

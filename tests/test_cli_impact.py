@@ -170,6 +170,22 @@ def test_cli_data_mode_by_hand(tmp_path, capsys):
     assert total[1:3] == ["170", "27"] and total[5] == "10" and total[8] == "1,000"
 
 
+def test_cli_data_mode_reads_several_files_together(tmp_path, capsys):
+    # the rows of the by-hand table above split over a ";" file and a "," file
+    first = tmp_path / "a.csv"
+    first.write_text("calls;churn\n" + "\n".join(["0;FAUX"] * 90 + ["1;VRAI"] * 5) + "\n")
+    second = tmp_path / "b.csv"
+    second.write_text("calls,churn\n" + "\n".join(["0,VRAI"] * 10 + ["1,FAUX"] * 45
+                                                  + ["5,FAUX"] * 8 + ["5,VRAI"] * 12) + "\n")
+    assert main(["impact", "--data", str(first), str(second), "--problems", "calls",
+                 "--outcome", "churn", "--positive", "VRAI", "--revenue-per-customer", "100",
+                 "--cap", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "a.csv, b.csv (170 rows)" in out
+    total = next(x.split() for x in out.splitlines() if x.startswith("total "))
+    assert total[1:3] == ["170", "27"] and total[5] == "10" and total[8] == "1,000"
+
+
 def test_cli_data_mode_takes_revenue_from_the_inputs_file(tmp_path, capsys):
     path = tmp_path / "customers.csv"
     path.write_text("calls,churn\n" + "\n".join(["0,0"] * 9 + ["0,1"] + ["1,0"] * 3 + ["1,1"]

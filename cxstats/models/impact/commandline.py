@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -112,16 +113,23 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise ValueError(f"{path.name}: not a readable CSV file ({str(exc)[:120]})") from None
 
 
-def _run_data(data: Path, *, problems: str, outcome: str, positive: str | None,
+def _run_data(data: list[Path], *, problems: str, outcome: str, positive: str | None,
               revenue_per_customer: float, margin: float, cap: int, out: TextIO) -> int:
+    import pandas as pd
+
     from cxstats.analyses import outcome_by_problems
     from cxstats.models.impact.attributable import attributable_loss
 
-    frame = _read_csv(Path(data))
-    for col in (problems, outcome):
-        if col not in frame.columns:
-            raise ValueError(f"{Path(data).name}: no column {col[:60]!r}; columns: "
-                             f"{', '.join(map(str, frame.columns[:30]))}")
+    frames = []
+    for path in data:
+        frame = _read_csv(path)
+        for col in (problems, outcome):
+            if col not in frame.columns:
+                raise ValueError(f"{path.name}: no column {col[:60]!r}; columns: "
+                                 f"{', '.join(map(str, frame.columns[:30]))}")
+        frames.append(frame[[problems, outcome]])
+    frame = pd.concat(frames, ignore_index=True)
+    names = ", ".join(p.name for p in data)
     if positive is not None:
         values = frame[outcome]
         frame = frame.assign(**{outcome: values.astype(str).str.strip().eq(positive)
@@ -130,8 +138,8 @@ def _run_data(data: Path, *, problems: str, outcome: str, positive: str | None,
     table = attributable_loss(res, revenue_per_customer=revenue_per_customer, margin=margin)
     total = table.iloc[-1]
     conf = table.attrs["confidence"]
-    print(f"attributable loss on {Path(data).name}: churn ({outcome}) in excess of customers with "
-          f"0 {problems}; {conf:.0%} bootstrap interval", file=out)
+    print(f"attributable loss on {names} ({len(frame):,} rows): churn ({outcome}) in excess "
+          f"of customers with 0 {problems}; {conf:.0%} bootstrap interval", file=out)
     print(_table(table, ["group", "customers", "churned", "rate", "baseline_rate",
                          "excess_customers", "ci_low", "ci_high", "revenue_lost"]), file=out)
     print(f"\n{total['excess_customers']:,.1f} of {total['customers']:,.0f} customers "
@@ -143,13 +151,15 @@ def _run_data(data: Path, *, problems: str, outcome: str, positive: str | None,
 
 def main_cli(path: Path | str | None = None, *, stdout: TextIO | None = None,
              stderr: TextIO | None = None, progress_after: float = 1.0,
-             data: Path | str | None = None, problems: str | None = None,
+             data: Path | str | Sequence[Path | str] | None = None,
+             problems: str | None = None,
              outcome: str | None = None, positive: str | None = None,
              revenue_per_customer: float | None = None, cap: int = 3) -> int:
     """Run :func:`impact` on an inputs file, or :func:`attributable_loss` on a CSV; print tables.
 
     Without ``data`` the catalogue-based model runs on the YAML/TOML file ``path``. With
-    ``data`` (a CSV of one row per customer) the loss is measured on those customers:
+    ``data`` (one or more CSV files of one row per customer, read together; the delimiter is
+    sniffed) the loss is measured on those customers:
     churn (``outcome``; ``positive`` names its "yes" value when it is text) in excess of
     customers with no ``problems``, groups capped at ``cap``; revenue per customer and margin
     come from ``revenue_per_customer`` or else from the inputs file ``path``.
@@ -189,7 +199,8 @@ def main_cli(path: Path | str | None = None, *, stdout: TextIO | None = None,
                 if isinstance(v, bool) or not isinstance(v, int | float):
                     raise ValueError(f"{Path(path).name}: {name} must be a plain number to use "
                                      "with --data")
-        return _run_data(Path(data), problems=problems, outcome=outcome, positive=positive,
+        files = [Path(data)] if isinstance(data, str | Path) else [Path(d) for d in data]
+        return _run_data(files, problems=problems, outcome=outcome, positive=positive,
                          revenue_per_customer=float(revenue_per_customer), margin=float(margin),
                          cap=cap, out=out)
     if path is None:
