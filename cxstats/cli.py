@@ -170,7 +170,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_impact(args: argparse.Namespace) -> int:
     from cxstats.models.impact import main_cli
 
-    return main_cli(args.file)
+    return main_cli(args.file, data=args.data, problems=args.problems, outcome=args.outcome,
+                    positive=args.positive, revenue_per_customer=args.revenue_per_customer,
+                    cap=args.cap)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -267,8 +269,19 @@ def _parser() -> argparse.ArgumentParser:
                     help="overwrite package files already in DIR")
     ex.set_defaults(func=_cmd_export)
 
-    im = sub.add_parser("impact", help="run the churn-impact model on a YAML/TOML inputs file")
-    im.add_argument("file", type=Path, help="inputs file (.yml, .yaml or .toml)")
+    im = sub.add_parser("impact", help="run the churn-impact model on a YAML/TOML inputs file, "
+                        "or measure the loss on your own customers (--data)")
+    im.add_argument("file", type=Path, nargs="?", default=None,
+                    help="inputs file (.yml, .yaml or .toml)")
+    im.add_argument("--data", type=Path, nargs="+", metavar="FILE.csv",
+                    help="CSV file(s) of one row per customer, read together: measure excess "
+                    "churn against customers with no problem instead")
+    im.add_argument("--problems", metavar="COLUMN", help="number of problems or service calls")
+    im.add_argument("--outcome", metavar="COLUMN", help="churn column (yes/no, 0/1, true/false)")
+    im.add_argument("--positive", metavar="VALUE", help="the outcome's 'churned' value if text")
+    im.add_argument("--revenue-per-customer", type=float, metavar="X",
+                    help="revenue per customer (default: the inputs file's)")
+    im.add_argument("--cap", type=int, default=3, help="pool counts of CAP or more (default 3)")
     im.set_defaults(func=_cmd_impact)
 
     ck = sub.add_parser("check", help="trace every figure of a page to the catalogue")

@@ -163,3 +163,40 @@ def test_chart_with_hostile_text_draws_and_shows_it_as_text(browser, serve, tmp_
         assert errors == [] and foreign == []
     finally:
         page.close()
+
+
+def test_monte_carlo_histogram_bars_start_at_the_zero_line(browser, serve):
+    """Issue 10: the calculator's histogram drew floating squares with a y axis below zero (the
+    spec had x/x2 but no y2). Every bar must now span from the zero line (the x axis, at the
+    bottom of the plot) up to its share, and no y-axis label may be negative."""
+    page_file = HTML / "book" / "churn-impact-calculator.html"
+    assert page_file.is_file(), "run `make book` first"
+    base = serve(HTML)
+    page, errors, foreign = _open(browser, f"{base}/book/churn-impact-calculator.html")
+    try:
+        title = page.locator(".role-title-text", has_text="Revenue lost: Monte Carlo draws")
+        title.wait_for(timeout=15000)  # vega-embed replaces the container's aria-label
+        chart = page.locator(".cx-chart", has=title)
+        chart.locator(".mark-rect path").first.wait_for(state="attached", timeout=15000)
+        info = chart.evaluate("""el => {
+            const box = e => e.getBoundingClientRect();
+            const bars = [...el.querySelectorAll('.mark-rect path')].map(box);
+            const axes = [...el.querySelectorAll('.role-axis')].map(a => ({
+                domain: a.querySelector('.role-axis-domain line, .role-axis-domain path'),
+                labels: [...a.querySelectorAll('.role-axis-label text')].map(t => t.textContent),
+            }));
+            const horizontal = axes.filter(a => a.domain && box(a.domain).height < 1);
+            const vertical = axes.filter(a => a.domain && box(a.domain).width < 1);
+            return {bottoms: bars.map(r => r.bottom), heights: bars.map(r => r.height),
+                    xAxis: horizontal.map(a => box(a.domain).top),
+                    yLabels: vertical.flatMap(a => a.labels)};
+        }""")
+        assert len(info["bottoms"]) > 10
+        assert len(info["xAxis"]) == 1 and info["yLabels"]
+        zero = info["xAxis"][0]
+        assert all(abs(b - zero) < 1.5 for b in info["bottoms"]), (zero, info["bottoms"][:5])
+        assert len({round(h) for h in info["heights"]}) > 3  # bars, not equal squares
+        assert not any(label.lstrip().startswith(("-", "\u2212")) for label in info["yLabels"])
+        assert errors == [] and foreign == []
+    finally:
+        page.close()

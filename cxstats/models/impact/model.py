@@ -1,0 +1,213 @@
+"""The churn-impact formula: :func:`evaluate`, the one function that computes the model.
+
+Everything else in :mod:`cxstats.models.impact` (defaults, Monte Carlo, sensitivity, the command
+line, the book's in-page charts) calls or mirrors this function. It is a reconstruction from
+published TARP/CCMC ingredients (project research notes, ``models.md`` section 1.3), evaluated
+once per severity class ``k`` (``minor``, ``major``) and summed:
+
+.. code-block:: text
+
+    loss_g          = L0 - L_g,k                 (method="incremental", the default)
+                    = 1 - L_g,k                  (method="absolute": upper bound, L0 = 1)
+    affected_k      = N p_k
+    lost_silent_k   = affected_k (1 - c_k) loss_silent
+    lost_compl_k    = affected_k c_k (s_q loss_quick + s_s loss_slow + s_m loss_mollified
+                                      + s_u loss_unresolved)
+    negative_told_k = affected_k [(1 - c_k) T_silent + c_k (s_u T_unresolved + s_m T_mollified)]
+    positive_told_k = affected_k c_k (s_q + s_s) T_resolved
+    customers_lost  = sum_k (lost_silent_k + lost_compl_k + k_neg negative_told_k
+                             - k_pos positive_told_k)
+    revenue_lost    = customers_lost V
+
+A negative ``loss_g`` (a group more loyal than customers without a problem, e.g. quickly resolved
+minor problems) is a gain and lowers the total.
+
+Examples
+--------
+The worked example of ``models.md`` section 1.3 (TARP loyalty for problems over $100, ``p = 0.5``,
+``c = 0.5``, 30% resolved quickly, 30% slowly, 40% unresolved, ``L0 = 1``): 0.3565 of customers.
+
+>>> v = example_values(problem_rate_major=0.5, complaint_rate_major=0.5)
+>>> round(evaluate(v, method="absolute")["customers_lost"], 4)
+0.3565
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cxstats.models.impact.inputs import SEVERITIES
+
+__all__ = ["METHODS", "OUTPUTS", "PLAUSIBLE_MAX_SHARE", "evaluate", "example_values"]
+
+#: ``incremental`` (``L0 - L``, the default) or ``absolute`` (``1 - L``, TARP's upper bound).
+METHODS = ("incremental", "absolute")
+
+#: Output quantities of :func:`evaluate` and rows of the result's summary, with units.
+OUTPUTS = {
+    "customers_lost": "customers",
+    **{f"customers_lost_{k}": "customers" for k in SEVERITIES},
+    "customers_lost_direct": "customers",
+    "customers_lost_silent": "customers",
+    "customers_lost_wom": "customers",
+    "customers_won_wom": "customers",
+    "revenue_lost": "currency",
+    "revenue_lost_silent": "currency",
+    "margin_lost": "currency",
+    "share_of_loss_silent": "share",
+    "value_per_point_complaint_rate": "currency",
+    "value_per_point_resolution_rate": "currency",
+}
+
+#: Plausibility guard: a central loss above this share of the customer base gets a warning.
+#: The largest behavioural loss the project's sources report is the Coca-Cola/TARP (1980) study:
+#: "more than 30%" of complainers *dissatisfied* with the handling stopped buying altogether
+#: (research notes ``models.md`` section 1.2, via toistersolutions.com). That is the worst-treated
+#: group; a whole customer base losing more than that to service problems in one period is
+#: beyond anything a study reports, so such a result most likely mixes classes or overstates L0.
+PLAUSIBLE_MAX_SHARE = 0.30
+
+
+def example_values(**over: float | None) -> dict[str, float | None]:
+    """Input values of the research notes' worked example (one customer, revenue 1).
+
+    Major class: TARP's over-$100 loyalty (9 / 19 / 54 / 82%); minor class: TARP's under-$5 row
+    (37 / 46 / 70 / 95%); problem and complaint rates 0; outcome split 0.3 / 0.3 / 0 / 0.4;
+    ``loyalty_no_problem`` 1; word of mouth off. Keyword arguments replace values.
+    """
+    v: dict[str, float | None] = {
+        "customers": 1.0, "revenue_per_customer": 1.0, "margin": 1.0, "loyalty_no_problem": 1.0,
+        "share_resolved_quickly": 0.3, "share_resolved_slowly": 0.3, "share_mollified": 0.0,
+        "share_unresolved": 0.4, "told_silent": 10.0, "told_unresolved": 10.0,
+        "told_mollified": 10.0, "told_resolved": 5.0, "wom_conversion_negative": 0.0,
+        "wom_conversion_positive": 0.0,
+    }
+    rows = {"major": (0.09, 0.19, 0.54, 0.82), "minor": (0.37, 0.46, 0.70, 0.95)}
+    for k, (nc, u, s, q) in rows.items():
+        v.update({f"problem_rate_{k}": 0.0, f"complaint_rate_{k}": 0.0,
+                  f"loyalty_silent_{k}": nc, f"loyalty_unresolved_{k}": u,
+                  f"loyalty_mollified_{k}": None, f"loyalty_resolved_slowly_{k}": s,
+                  f"loyalty_resolved_quickly_{k}": q})
+    v.update(over)
+    return v
+
+
+def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[str, Any]:
+    """Evaluate the model on scalars or arrays of input values (no validation, vectorised).
+
+    Parameters
+    ----------
+    values : mapping of str to float or numpy.ndarray
+        One entry per name of :data:`~cxstats.models.impact.INPUT_NAMES`
+        (``loyalty_no_problem`` is ignored by ``method="absolute"``; ``loyalty_mollified_*``
+        may be None or NaN = the derived midpoint). The four outcome shares are divided by their
+        sum.
+    method : {"incremental", "absolute"}
+        Loss for a group is ``loyalty_no_problem - L`` or ``1 - L`` (the upper bound).
+
+    Returns
+    -------
+    dict of str to float or numpy.ndarray
+        One entry per key of :data:`OUTPUTS`. ``share_of_loss_silent`` is the silent customers'
+        part of the *gross* loss (every group's loss counted before gains), so it lies in
+        [0, 1]; NaN where nothing is lost.
+
+    Examples
+    --------
+    One customer with a major problem, silent (loyalty 0.09): lost with probability 0.91
+    (absolute) or ``0.9 - 0.09 = 0.81`` against a no-problem loyalty of 0.9.
+
+    >>> v = example_values(problem_rate_major=1.0, loyalty_no_problem=0.9)
+    >>> round(evaluate(v, method="absolute")["customers_lost"], 2)
+    0.91
+    >>> round(evaluate(v)["customers_lost"], 2)
+    0.81
+    """
+    import math
+
+    import numpy as np
+
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    g = values.__getitem__
+    n_cust, price, margin = g("customers"), g("revenue_per_customer"), g("margin")
+    sq, ss, sm, su = (g("share_resolved_quickly"), g("share_resolved_slowly"),
+                      g("share_mollified"), g("share_unresolved"))
+    total = sq + ss + sm + su
+    sq, ss, sm, su = sq / total, ss / total, sm / total, su / total
+    base = 1.0 if method == "absolute" else g("loyalty_no_problem")
+    t_nc, t_u, t_m, t_r = (g("told_silent"), g("told_unresolved"), g("told_mollified"),
+                           g("told_resolved"))
+    k_neg, k_pos = g("wom_conversion_negative"), g("wom_conversion_positive")
+    resolved = sq + ss
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wq = np.where(resolved > 0, np.divide(sq, resolved), 0.0)
+
+    def pos(x: Any) -> Any:
+        return np.maximum(x, 0.0)
+
+    out: dict[str, Any] = {}
+    lost_direct = lost_wom = won_wom = lost_silent = 0.0
+    gross_silent = gross_complained = d_lost_d_c = d_lost_d_res = 0.0
+    # per person told: customers lost (negative word of mouth) or won (positive)
+    wom_per_silent = t_nc * k_neg
+    wom_per_complainer = (su * t_u + sm * t_m) * k_neg
+    won_per_complainer = (sq + ss) * t_r * k_pos
+    for k in SEVERITIES:
+        p, c = g(f"problem_rate_{k}"), g(f"complaint_rate_{k}")
+        l_nc, l_u, l_s, l_q = (g(f"loyalty_silent_{k}"), g(f"loyalty_unresolved_{k}"),
+                               g(f"loyalty_resolved_slowly_{k}"),
+                               g(f"loyalty_resolved_quickly_{k}"))
+        l_m = values.get(f"loyalty_mollified_{k}")
+        if l_m is None or (np.ndim(l_m) == 0 and math.isnan(float(l_m))):
+            l_m = (l_s + l_u) / 2
+        # loyalty of complainers, by outcome share; their loss is L0 minus it
+        l_complained = sq * l_q + ss * l_s + sm * l_m + su * l_u
+        loss_nc, loss_complained = base - l_nc, base - l_complained
+        affected = n_cust * p
+        silent, complained = affected * (1 - c), affected * c
+        direct = silent * loss_nc + complained * loss_complained
+        wom_silent = silent * wom_per_silent
+        wom_complained = complained * wom_per_complainer
+        won = complained * won_per_complainer
+        out[f"customers_lost_{k}"] = direct + wom_silent + wom_complained - won
+        lost_direct = lost_direct + direct
+        lost_wom = lost_wom + wom_silent + wom_complained
+        won_wom = won_wom + won
+        lost_silent = lost_silent + silent * loss_nc + wom_silent
+        # gross loss: each group's loss before gains (a group more loyal than L0 counts 0)
+        gross_silent = gross_silent + silent * pos(loss_nc) + wom_silent
+        gross_complained = gross_complained + wom_complained + complained * (
+            sq * pos(base - l_q) + ss * pos(base - l_s) + sm * pos(base - l_m)
+            + su * pos(base - l_u))
+        # marginal values (the model is linear in c_k and in the outcome shares: exact);
+        # L0 cancels in both differences
+        d_lost_d_c = d_lost_d_c + affected * (
+            l_nc - l_complained + wom_per_complainer - wom_per_silent - won_per_complainer)
+        d_lost_d_res = d_lost_d_res + complained * (
+            l_u - wq * l_q - (1 - wq) * l_s - k_neg * t_u - k_pos * t_r)
+    lost = lost_direct + lost_wom - won_wom
+    gross = gross_silent + gross_complained
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_silent = np.where(gross > 0, np.divide(gross_silent, gross), np.nan)
+    out.update({
+        "customers_lost": lost,
+        "customers_lost_direct": lost_direct,
+        "customers_lost_silent": lost_silent,
+        "customers_lost_wom": lost_wom,
+        "customers_won_wom": won_wom,
+        "revenue_lost": lost * price,
+        "revenue_lost_silent": lost_silent * price,
+        "margin_lost": lost * price * margin,
+        "share_of_loss_silent": share_silent,
+        "value_per_point_complaint_rate": -0.01 * d_lost_d_c * price,
+        "value_per_point_resolution_rate": -0.01 * d_lost_d_res * price,
+    })
+    out = {k: out[k] for k in OUTPUTS}
+    if all(np.ndim(v) == 0 for v in out.values()):
+        out = {k: float(v) for k, v in out.items()}
+    else:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
+        out = {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in out.items()}
+    return out
