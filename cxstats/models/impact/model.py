@@ -63,7 +63,7 @@ OUTPUTS = {
 #: Plausibility guard: a central loss above this share of the customer base gets a warning.
 #: The largest behavioural loss the project's sources report is the Coca-Cola/TARP (1980) study:
 #: "more than 30%" of complainers *dissatisfied* with the handling stopped buying altogether
-#: (research notes ``models.md`` section 1.2, via toistersolutions.com). That is the worst-treated
+#: (catalogue record ``coca-cola-tarp-1980-dissatisfied-stopped-buying``). That is the worst-treated
 #: group; a whole customer base losing more than that to service problems in one period is
 #: beyond anything a study reports, so such a result most likely mixes classes or overstates L0.
 PLAUSIBLE_MAX_SHARE = 0.30
