@@ -3,9 +3,13 @@ statsmodels called directly)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
+from scipy import stats
 from statsmodels.stats import proportion as smp
+from test_problems import mover_wilson_ratio
 
 from cxstats.analyses import dispute_by_response
 from cxstats.analyses.recovery import CFPB_NO_RELIEF, CFPB_RELIEF
@@ -49,11 +53,10 @@ def test_relief_contrast_matches_statsmodels() -> None:
     lo, hi = smp.confint_proportions_2indep(5, 50, 21, 85, compare="diff", method="newcomb",
                                             alpha=0.1)
     assert (row.difference_low, row.difference_high) == pytest.approx((lo, hi))
-    lo, hi = smp.confint_proportions_2indep(5, 50, 21, 85, compare="ratio",
-                                            method="log-adjusted", alpha=0.1)
-    assert (row.risk_ratio_low, row.risk_ratio_high) == pytest.approx((lo, hi))
+    assert (row.risk_ratio_low, row.risk_ratio_high) == pytest.approx(
+        mover_wilson_ratio(5, 50, 21, 85, 0.9))
     p = smp.test_proportions_2indep(5, 50, 21, 85, compare="diff", method="score").pvalue
-    assert row.p_value == pytest.approx(p)
+    assert row.p_value == pytest.approx(p) and row.test == "score"  # expected counts >= 5
     lo, hi = smp.proportion_confint(45, 50, alpha=0.1, method="wilson")
     assert row.forgiveness_relief == pytest.approx(0.9)
     assert (row.forgiveness_relief_low, row.forgiveness_relief_high) == pytest.approx((lo, hi))
@@ -81,7 +84,8 @@ def test_defaults_are_the_cfpb_values() -> None:
     ({"relief": ["Closed"]}, ValueError, "must not share values"),
     ({"relief": "Closed with monetary relief"}, TypeError, "relief must be a sequence"),
     ({"relief": ["nothing like this"]}, ValueError, r"no complaint .* relief response .*n = 0"),
-    ({"positive": "Y"}, ValueError, r"outside the allowed set 'Y' or 'No'.*'Yes'"),
+    ({"positive": "Y"}, ValueError, r"outside the allowed set 'Y' or 'no'.*found \['No', 'Yes'\]"),
+    ({"positive": "NO"}, ValueError, "positive and negative must differ"),
     ({"confidence": -0.1}, ValueError, "confidence must be strictly between 0 and 1"),
     ({"alternative": "two_sided"}, ValueError, "alternative must be one of"),
 ])
@@ -100,3 +104,47 @@ def test_bad_frames() -> None:
         dispute_by_response(numeric)
     with pytest.raises(TypeError, match="complaints must be"):
         dispute_by_response({"a": 1})
+
+
+def test_zero_disputes_with_relief_ratio_zero_inside_its_interval_and_exact_test():
+    """Regression (issue 16): 1,001 relief complaints none disputed vs 1 of 4 gave a risk ratio
+    of 0 with an interval excluding it and p = 2.3e-56 (score test) where Fisher gives 0.004."""
+    frame = complaints([("Closed with monetary relief", "No", 1001), ("Closed", "Yes", 1),
+                        ("Closed", "No", 3)])
+    row = dispute_by_response(frame).contrast.iloc[0]
+    assert row.risk_ratio == 0.0
+    assert row.risk_ratio_low == 0.0 <= row.risk_ratio <= row.risk_ratio_high
+    assert row.risk_ratio_high == pytest.approx(mover_wilson_ratio(0, 1001, 1, 4, 0.95)[1])
+    assert row.test == "fisher-exact"
+    # hypergeometric by hand: the one disputed complaint falls among the 4 no-relief ones
+    assert row.p_value == pytest.approx(4 / 1005)
+    assert row.p_value == pytest.approx(stats.fisher_exact([[0, 1001], [1, 3]]).pvalue)
+
+
+def test_no_disputes_without_relief_keeps_the_rates_and_notes_the_ratio():
+    frame = complaints([("Closed with monetary relief", "Yes", 2), ("Closed with monetary relief",
+                                                                    "No", 8),
+                        ("Closed", "No", 12)])
+    res = dispute_by_response(frame)
+    row = res.contrast.iloc[0]
+    assert np.isnan(row.risk_ratio) and np.isnan(row.risk_ratio_low)
+    assert "no-relief group has no events (0 of 12)" in row.note
+    assert row.difference == pytest.approx(0.2)
+    assert res.by_response["n"].tolist() == [12, 10]
+
+
+@pytest.mark.parametrize(("yes", "no"), [("Yes", "No"), (" yes", "NO "), ("TRUE", "false"),
+                                         ("1", "0")])
+def test_outcome_labels_in_any_case_and_spelling(yes: str, no: str) -> None:
+    ref = dispute_by_response(complaints(CELLS))
+    cells = [(r, {"Yes": yes, "No": no}.get(d, d), k) for r, d, k in CELLS]
+    got = dispute_by_response(complaints(cells))
+    assert_frame_equal(got.contrast, ref.contrast)
+
+
+def test_disputed_codes_message_does_not_advise_a_missing_option() -> None:
+    """Regression: the message advised outcome_threshold=, which dispute_by_response lacks."""
+    frame = complaints(CELLS).dropna().assign(**{D: 2})
+    with pytest.raises(ValueError, match="0 or 1") as err:
+        dispute_by_response(frame)
+    assert "threshold" not in str(err.value)

@@ -10,14 +10,15 @@ Only the count table, a few rows, is brought into pandas. The caller's object is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
-from cxstats.analyses import _stats
+from cxstats import _checks
 
 SUPPORTED = ("a pandas DataFrame, a polars DataFrame or LazyFrame, a DuckDB relation, a Dask "
              "DataFrame or a PySpark DataFrame")
@@ -96,13 +97,24 @@ def missing(column: str, dtype: Any) -> nw.Expr:
     return expr
 
 
+#: Labels read alike in a yes/no column: case and surrounding spaces are ignored, and yes/true/1
+#: and no/false/0 are synonyms.
+_SYNONYMS = {"true": "yes", "1": "yes", "false": "no", "0": "no"}
+
+
+def label_key(value: Any) -> str:
+    """How a label is compared: ``" Yes"``, ``"TRUE"`` and ``"1"`` all read as ``"yes"``."""
+    text = str(value).strip().casefold()
+    return _SYNONYMS.get(text, text)
+
+
 @dataclass(frozen=True)
 class Binary:
     """How one column is read as a yes/no outcome.
 
     The engine groups by ``keys`` (raw columns, or boolean helper columns defined in ``derived``);
     the methods then read the small count table: which rows are missing, which are events, which
-    hold a value outside the allowed set.
+    hold a value outside the allowed set. Labels are compared with :func:`label_key`.
     """
 
     column: str
@@ -118,21 +130,36 @@ class Binary:
             return table[self.keys[1]].astype(bool)
         return table[self.column].isna()
 
+    def _matches(self, table: pd.DataFrame, value: Any) -> pd.Series:
+        values = table[self.column].astype(object)
+        if self.kind == "label":
+            return values.map(lambda v: v is not None and v == v and label_key(v) == label_key(value))
+        return values == value
+
     def is_event(self, table: pd.DataFrame) -> pd.Series:
         miss = self.is_missing(table)
         if self.kind == "threshold":
             return table[self.keys[0]].astype(bool) & ~miss
-        values = table[self.column].astype(object)
-        return (values == self.event_value) & ~miss
+        return self._matches(table, self.event_value).astype(bool) & ~miss
 
     def invalid_values(self, table: pd.DataFrame) -> list[Any]:
         """Values present in the count table that are neither the event nor the non-event."""
         if self.kind in ("threshold", "bool"):
             return []
         miss = self.is_missing(table)
+        known = (self._matches(table, self.event_value).astype(bool)
+                 | self._matches(table, self.other_value).astype(bool))
         values = table[self.column].astype(object)
-        bad = ~miss & ~values.isin([self.event_value, self.other_value])
-        return sorted({_plain(v) for v in values[bad]}, key=repr)
+        return sorted({_plain(v) for v in values[~miss & ~known]}, key=repr)
+
+    def check_values(self, table: pd.DataFrame, *, param: str) -> None:
+        """Raise listing the values found when some are neither the event nor the non-event."""
+        if not self.invalid_values(table):
+            return
+        values = table[self.column].astype(object)
+        present = sorted({_plain(v) for v in values[~self.is_missing(table)]}, key=repr)
+        raise ValueError(f"{param}={self.column!r} has values outside the allowed set "
+                         f"{self.allowed}: found {present[:10]!r}")
 
 
 def _plain(value: Any) -> Any:
@@ -141,17 +168,19 @@ def _plain(value: Any) -> Any:
 
 def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
            event_label: str, other_label: str, label_params: tuple[str, str],
-           threshold: Any, threshold_param: str, event_below: bool, bool_event: bool) -> Binary:
+           threshold: Any, threshold_param: str | None, event_below: bool, bool_event: bool
+           ) -> Binary:
     """Read ``column`` as an outcome: labels, a boolean, 0/1 codes or a rating with a threshold.
 
-    * string/categorical: ``event_label`` is the event, ``other_label`` the non-event; any other
-      value is an error;
+    * string/categorical: ``event_label`` is the event, ``other_label`` the non-event, compared
+      with :func:`label_key` (case and stray spaces ignored, yes/true/1 and no/false/0 alike); any
+      other value is an error that lists the values found;
     * boolean: ``True`` is the event when ``bool_event`` is True, else ``False`` is;
     * numeric with ``threshold``: the event is ``value < threshold`` when ``event_below`` else
       ``value >= threshold``;
     * numeric without ``threshold``: 0/1 codes read like booleans (1 = True, 0 = False), so 1 is
       the event when ``bool_event`` is True and 0 is the event otherwise (any other value is an
-      error).
+      error). ``threshold_param=None``: the analysis has no threshold option.
 
     Missing values (null, NaN) are not usable rows; they are counted but not analysed.
     """
@@ -161,10 +190,12 @@ def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
                         f" has dtype {dtype} (leave {threshold_param}=None)")
     if is_label(dtype):
         ev_p, other_p = label_params
-        if event_label == other_label:
-            raise ValueError(f"{ev_p} and {other_p} must differ; both are {event_label!r}")
+        if label_key(event_label) == label_key(other_label):
+            raise ValueError(f"{ev_p} and {other_p} must differ (case, spaces and yes/true/1 "
+                             f"synonyms ignored); got {event_label!r} and {other_label!r}")
         return Binary(column, "label", (column,), {},
-                      f"{event_label!r} or {other_label!r} (set by {ev_p}= and {other_p}=)",
+                      f"{event_label!r} or {other_label!r} (any case; set by {ev_p}= and "
+                      f"{other_p}=)",
                       event_label, other_label)
     if isinstance(dtype, nw.Boolean):
         return Binary(column, "bool", (column,), {}, "True or False", bool_event, not bool_event)
@@ -172,10 +203,10 @@ def binary(schema: dict[str, Any], column: Any, *, param: str, table: str,
         if threshold is None:
             # 0/1 codes follow the boolean convention (1 = True), whichever value is the event
             event_code, other_code = (1, 0) if bool_event else (0, 1)
-            return Binary(column, "codes", (column,), {},
-                          f"0 or 1 (or pass {threshold_param}= to cut a rating; 1 reads as True)",
+            hint = "" if threshold_param is None else f"or pass {threshold_param}= to cut a rating; "
+            return Binary(column, "codes", (column,), {}, f"0 or 1 ({hint}1 reads as True)",
                           event_code, other_code)
-        thr = _stats.check_number(threshold, param=threshold_param)
+        thr = _checks.check_number(threshold, param=threshold_param)
         col = nw.col(column)
         flag, miss = f"{_P}{param}_flag", f"{_P}{param}_missing"
         event = (col < thr) if event_below else (col >= thr)
@@ -263,6 +294,31 @@ def split_usable(table: pd.DataFrame, usable: Any, event: Any, *, nothing: str) 
     if n_usable == 0:
         raise ValueError(nothing)
     return total, n_usable
+
+
+def tally(frame: Frame, *, keys: Sequence[str], outcome: Binary, outcome_param: str,
+          weight: str | None, table_name: str, key_missing: Callable[[pd.DataFrame], Any],
+          nothing: str, derived: dict[str, nw.Expr] | None = None,
+          validate: Callable[[pd.DataFrame], None] | None = None
+          ) -> tuple[pd.DataFrame, int, int]:
+    """The shared first half of every analysis: count, check, split the usable units.
+
+    Counts ``frame`` by ``keys`` and the outcome's keys (:func:`count`), rejects an empty input,
+    runs ``validate`` on the count table, rejects outcome values outside the allowed set, then
+    adds the :data:`USABLE` and :data:`EVENT` columns (:func:`split_usable`); a group is usable
+    when ``key_missing`` is False for it and its outcome is present. Returns the table and the
+    ``(total, usable)`` units.
+    """
+    table = count(frame, keys=[*keys, *outcome.keys], derived={**(derived or {}), **outcome.derived},
+                  weight=weight)
+    check_not_empty(table, table_name=table_name)
+    if validate is not None:
+        validate(table)
+    outcome.check_values(table, param=outcome_param)
+    usable = ~np.asarray(key_missing(table), dtype=bool) & ~outcome.is_missing(table).to_numpy()
+    total, n_usable = split_usable(table, usable, outcome.is_event(table).to_numpy(),
+                                   nothing=nothing)
+    return table, total, n_usable
 
 
 def check_not_empty(table: pd.DataFrame, *, table_name: str) -> None:

@@ -18,6 +18,14 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from cxstats._checks import (
+    check_alternative,
+    check_confidence,
+    check_label,
+    check_labels,
+    check_number,
+    check_probability,
+)
 from cxstats.analyses import _frames, _stats
 
 __all__ = [
@@ -45,7 +53,8 @@ class ForgivenessResult:
         One row per group (a single row without ``by``), columns ``[*by, "n_negative",
         "bad_negative", "bad_rate_negative", "n_other", "bad_other", "bad_rate_other",
         "extra_bad_per_1000", "extra_bad_per_1000_low", "extra_bad_per_1000_high", "p_value",
-        "forgiveness_rate", "forgiveness_rate_low", "forgiveness_rate_high"]``.
+        "test", "forgiveness_rate", "forgiveness_rate_low", "forgiveness_rate_high"]``; ``test``
+        names the test behind ``p_value`` ("score" or "fisher-exact").
     confidence : float
         Confidence level of every interval.
     alternative : str
@@ -150,8 +159,9 @@ def forgiveness_rate(
       others), interval ``statsmodels.stats.proportion.confint_proportions_2indep(...,
       compare="diff", method="newcomb")``;
     * ``p_value``: ``statsmodels.stats.proportion.test_proportions_2indep(..., compare="diff",
-      method="score", alternative=alternative)`` (Agresti-Caffo when both rates are exactly 0 or
-      exactly 1, where the score statistic is 0/0).
+      method="score", alternative=alternative)``, or Fisher's exact test
+      (``scipy.stats.fisher_exact``) when an expected cell count is below 5 (two groups both at
+      0% or both at 100% get p = 1); the ``test`` column says which.
 
     The contrast is descriptive: negative starters differ from the others in more than their mood
     (topic, channel, customer), so a small difference is not proof that agents "recovered" them.
@@ -213,12 +223,12 @@ def forgiveness_rate(
     (True, 40000)
     """
     frame = _frames.to_narwhals(tickets, param="tickets")
-    confidence = _stats.check_confidence(confidence)
-    alternative = _stats.check_alternative(alternative)
-    labels = _stats.check_labels(sentiment_labels, param="sentiment_labels")
-    negative = _stats.check_label(negative, param="negative")
-    good = _stats.check_label(good, param="good")
-    bad = _stats.check_label(bad, param="bad")
+    confidence = check_confidence(confidence)
+    alternative = check_alternative(alternative)
+    labels = check_labels(sentiment_labels, param="sentiment_labels")
+    negative = check_label(negative, param="negative")
+    good = check_label(good, param="good")
+    bad = check_label(bad, param="bad")
     schema = _frames.schema_of(frame)
 
     s_dtype = _frames.check_column(schema, sentiment, param="sentiment", table="tickets")
@@ -240,86 +250,72 @@ def forgiveness_rate(
                             f"sentiment={sentiment!r} holds labels (leave it None)")
         if negative not in labels:
             raise ValueError(f"negative={negative!r} must be one of sentiment_labels={labels!r}")
-        key = sentiment
-        s_keys = [sentiment]
-        derived: dict[str, nw.Expr] = {}
-        order = list(labels)
+        s_keys, derived, order = [sentiment], {}, list(labels)
+
+        def s_missing(t: pd.DataFrame) -> pd.Series:
+            return t[sentiment].isna()
     elif _frames.is_number(s_dtype) and not isinstance(s_dtype, nw.Boolean):
         if sentiment_threshold is None:
             raise TypeError(f"sentiment={sentiment!r} is a numeric score: pass sentiment_threshold="
                             "(scores strictly below it count as negative)")
-        thr = _stats.check_number(sentiment_threshold, param="sentiment_threshold")
-        key = _NEG
-        s_keys = [_NEG, _SMISS]
+        thr = check_number(sentiment_threshold, param="sentiment_threshold")
+        s_keys, order = [_NEG, _SMISS], ["negative", "not_negative"]
         derived = {_NEG: (nw.col(sentiment) < thr).fill_null(False),
                    _SMISS: _frames.missing(sentiment, s_dtype)}
-        order = ["negative", "not_negative"]
+
+        def s_missing(t: pd.DataFrame) -> pd.Series:
+            return t[_SMISS].astype(bool)
     else:
         raise TypeError(f"sentiment={sentiment!r} must hold labels {labels!r} (string or "
                         f"categorical) or a numeric score; its dtype is {s_dtype}")
 
-    table = _frames.count(frame, keys=[*by_cols, *s_keys, *outcome.keys],
-                          derived=derived | outcome.derived, weight=weight)
-    _frames.check_not_empty(table, table_name="tickets")
-    found = outcome.invalid_values(table)
-    if found:
-        raise ValueError(f"csat={csat!r} has values outside the allowed set {outcome.allowed}: "
-                         f"found {found!r}")
-    _frames.check_by_keys(table, by_cols)
-    s_miss = table[_SMISS].astype(bool) if key == _NEG else table[sentiment].isna()
-    usable = ~s_miss & ~outcome.is_missing(table)
-    n_tickets, n_usable = _frames.split_usable(
-        table, usable, outcome.is_event(table),
+    table, n_tickets, n_usable = _frames.tally(
+        frame, keys=[*by_cols, *s_keys], derived=derived, outcome=outcome, outcome_param="csat",
+        weight=weight, table_name="tickets", key_missing=s_missing,
+        validate=lambda t: _frames.check_by_keys(t, by_cols),
         nothing=f"no ticket has both a sentiment and a CSAT outcome (csat={csat!r} is missing "
                 "wherever sentiment is present): nothing to analyse")
-
-    table = table.loc[~s_miss].copy()
-    if key == _NEG:
+    table = table.loc[~s_missing(table)].copy()
+    if s_keys[0] == _NEG:
         table["initial_sentiment"] = np.where(table[_NEG].astype(bool), "negative", "not_negative")
     else:
-        table["initial_sentiment"] = table[key].astype(object)
+        table["initial_sentiment"] = table[sentiment].astype(object)
         unknown = sorted(set(table["initial_sentiment"]) - set(labels), key=repr)
         if unknown:
             raise ValueError(f"sentiment={sentiment!r} has labels outside sentiment_labels="
                              f"{labels!r}: found {unknown!r}")
-
-    table = (table.groupby([*by_cols, "initial_sentiment"], sort=False, dropna=False)
+    neg_label = "negative" if s_keys[0] == _NEG else negative
+    table["is_negative"] = table["initial_sentiment"] == neg_label
+    keys = [*by_cols, "initial_sentiment", "is_negative"]
+    table = (table.groupby(keys, sort=False, dropna=False)
              [["n_rows", _frames.USABLE, _frames.EVENT]].sum().reset_index()
              .rename(columns={_frames.USABLE: "n", _frames.EVENT: "bad"}))
-    empty = table.loc[table["n"] == 0]
-    if not empty.empty:
-        first = empty.iloc[0]
-        where = ", ".join(f"{c}={first[c]!r}" for c in [*by_cols, "initial_sentiment"])
+    if (table["n"] == 0).any():
+        first = table.loc[table["n"] == 0].iloc[0]
+        where = ", ".join(f"{c}={first[c]!r}" for c in keys[:-1])
         raise ValueError(f"group {where} has {int(first['n_rows'])} ticket(s) but none with a "
                          f"{csat!r} outcome (n = 0); drop the group or check the csat column")
     table["_order"] = table["initial_sentiment"].map({lab: i for i, lab in enumerate(order)})
     table = table.sort_values([*by_cols, "_order"], kind="stable").reset_index(drop=True)
-    low, high = _stats.wilson(table["bad"], table["n"], confidence)
     by_sentiment = pd.DataFrame({
         **{c: table[c].to_numpy() for c in by_cols},
         "initial_sentiment": table["initial_sentiment"].astype(str).to_numpy(),
         "n": table["n"].astype("int64").to_numpy(),
         "bad": table["bad"].astype("int64").to_numpy(),
-        "bad_rate": (table["bad"] / table["n"]).to_numpy(dtype=float),
-        "bad_rate_low": low,
-        "bad_rate_high": high,
+        **_stats.rates(table["bad"], table["n"], confidence, prefix="bad_rate"),
     })
 
-    table["is_negative"] = table["initial_sentiment"] == (negative if key != _NEG else "negative")
     rows = []
-    groups = table.groupby(by_cols, sort=True) if by_cols else [((), table)]
-    for gkey, g in groups:
+    for gkey, g in (table.groupby(by_cols, sort=True) if by_cols else [((), table)]):
         neg, oth = g.loc[g["is_negative"]], g.loc[~g["is_negative"]]
-        n1, b1, n2, b2 = (int(neg["n"].sum()), int(neg["bad"].sum()),
-                          int(oth["n"].sum()), int(oth["bad"].sum()))
-        where = _frames.describe_group(by_cols, gkey)
+        n1, b1, n2, b2 = (int(part[c].sum()) for part in (neg, oth) for c in ("n", "bad"))
         if n1 == 0 or n2 == 0:
-            which = "negative" if n1 == 0 else "non-negative"
-            raise ValueError(f"{where} has no rated tickets with {which} initial sentiment "
+            raise ValueError(f"{_frames.describe_group(by_cols, gkey)} has no rated tickets with "
+                             f"{'negative' if n1 == 0 else 'non-negative'} initial sentiment "
                              "(n = 0); the contrast needs both")
         c = _stats.contrast(b1, n1, b2, n2, confidence=confidence, alternative=alternative,
                             ratio=False)
-        f_low, f_high = _stats.wilson([n1 - b1], [n1], confidence)
+        forgiven = _stats.rates([n1 - b1], [n1], confidence, prefix="f")
         rows.append({
             **dict(zip(by_cols, gkey if isinstance(gkey, tuple) else (gkey,), strict=True)),
             "n_negative": n1, "bad_negative": b1, "bad_rate_negative": b1 / n1,
@@ -327,18 +323,17 @@ def forgiveness_rate(
             "extra_bad_per_1000": 1000.0 * c.difference,
             "extra_bad_per_1000_low": 1000.0 * c.difference_low,
             "extra_bad_per_1000_high": 1000.0 * c.difference_high,
-            "p_value": c.p_value,
+            "p_value": c.p_value, "test": c.test,
             "forgiveness_rate": (n1 - b1) / n1,
-            "forgiveness_rate_low": float(f_low[0]),
-            "forgiveness_rate_high": float(f_high[0]),
+            "forgiveness_rate_low": float(forgiven["f_low"][0]),
+            "forgiveness_rate_high": float(forgiven["f_high"][0]),
         })
-    contrast = pd.DataFrame(rows)
-    return ForgivenessResult(by_sentiment, contrast, confidence, alternative, n_tickets,
+    return ForgivenessResult(by_sentiment, pd.DataFrame(rows), confidence, alternative, n_tickets,
                              n_tickets - n_usable)
 
 
 def _differences(p_baseline: Any, difference: Any) -> tuple[float, np.ndarray]:
-    p0 = _stats.check_probability(p_baseline, param="p_baseline")
+    p0 = check_probability(p_baseline, param="p_baseline")
     values = [difference] if np.ndim(difference) == 0 else list(np.asarray(difference).ravel())
     if not values:
         raise ValueError("difference must be a number or a non-empty sequence of numbers")
@@ -416,9 +411,9 @@ def sample_size_for_difference(
     from statsmodels.stats.proportion import proportion_effectsize
 
     p0, diffs = _differences(p_baseline, difference)
-    power = _stats.check_probability(power, param="power")
-    alpha = _stats.check_probability(alpha, param="alpha")
-    alternative = _stats.check_alternative(alternative)
+    power = check_probability(power, param="power")
+    alpha = check_probability(alpha, param="alpha")
+    alternative = check_alternative(alternative)
     _check_direction(diffs, alternative)
     if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not (
             math.isfinite(ratio) and ratio > 0):
@@ -432,6 +427,12 @@ def sample_size_for_difference(
             warnings.simplefilter("ignore")  # a failed solve returns nan, handled below
             n1 = float(NormalIndPower().solve_power(effect_size=h, alpha=alpha, power=power,
                                                     ratio=float(ratio), alternative=alternative))
+        if not math.isfinite(n1) or n1 <= 0:
+            # statsmodels' root search starts above the tiny sizes a very large effect needs;
+            # take the smallest whole size whose power (same statsmodels call) is enough
+            n1 = next((float(k) for k in range(1, 101) if NormalIndPower().power(
+                effect_size=h, nobs1=k, alpha=alpha, ratio=float(ratio),
+                alternative=alternative) >= power), math.nan)
         if not math.isfinite(n1) or n1 <= 0:
             raise ValueError(f"no sample size reaches power={power} for difference={d!r}")
         n_c, n_b = math.ceil(n1), math.ceil(n1 * ratio)
@@ -487,8 +488,8 @@ def power_for_difference(
     from statsmodels.stats.proportion import proportion_effectsize
 
     p0, diffs = _differences(p_baseline, difference)
-    alpha = _stats.check_probability(alpha, param="alpha")
-    alternative = _stats.check_alternative(alternative)
+    alpha = check_probability(alpha, param="alpha")
+    alternative = check_alternative(alternative)
     _check_direction(diffs, alternative)
     sizes = {}
     for name, value in (("n_comparison", n_comparison), ("n_baseline", n_baseline)):

@@ -18,13 +18,18 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from cxstats._checks import check_alternative, check_confidence, check_label
 from cxstats.analyses import _frames, _stats
 
 __all__ = ["ProblemsResult", "outcome_by_problems"]
 
 
-_CONTRAST_COLS = ["risk_ratio", "risk_ratio_low", "risk_ratio_high", "difference",
-                  "difference_low", "difference_high", "p_value"]
+_LIFT_COLS = ["problems", "n", "events", "rate", *_stats.CONTRAST_COLS]
+_HIGH_LOW_COLS = ["comparison", "n_more", "events_more", "rate_more", "rate_more_low",
+                  "rate_more_high", "n_fewer", "events_fewer", "rate_fewer", "rate_fewer_low",
+                  "rate_fewer_high", *_stats.CONTRAST_COLS]
+_LOGIT_COLS = ["term", "coef", "std_err", "odds_ratio", "odds_ratio_low", "odds_ratio_high",
+               "p_value", "note"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,21 +39,27 @@ class ProblemsResult:
     Attributes
     ----------
     rates : pandas.DataFrame
-        One row per problem count (the last one is ``"{cap}+"``), columns ``problems`` (label),
+        One row per problem count (the last one is ``"{cap}+"`` unless ``cap=None``), columns
+        ``problems`` (label),
         ``problems_min`` (smallest count in the row), ``n``, ``events``, ``rate``, ``rate_low``,
         ``rate_high``.
     lift : pandas.DataFrame
         One row per non-zero problem count against zero problems: ``problems, n, events, rate,
-        risk_ratio, risk_ratio_low, risk_ratio_high, difference, difference_low,
-        difference_high, p_value``.
+        difference, difference_low, difference_high, risk_ratio, risk_ratio_low,
+        risk_ratio_high, p_value, test, note``. ``test`` names the test behind ``p_value``
+        ("score" or "fisher-exact"); when no customer with zero problems had the outcome the
+        ratio is undefined: NaN, and ``note`` says so (rates and differences are still there).
     high_vs_low : pandas.DataFrame
         One row: ``cap`` or more problems against fewer: ``comparison, n_more, events_more,
         rate_more, rate_more_low, rate_more_high, n_fewer, events_fewer, rate_fewer,
-        rate_fewer_low, rate_fewer_high`` and the contrast columns as in ``lift``.
+        rate_fewer_low, rate_fewer_high`` and the contrast columns as in ``lift``. No row when
+        ``cap=None``.
     logit : pandas.DataFrame
         Logistic regression of the outcome on the (uncapped) number of problems: rows
         ``"intercept"`` and ``"problems"``, columns ``term, coef, std_err, odds_ratio,
-        odds_ratio_low, odds_ratio_high, p_value``.
+        odds_ratio_low, odds_ratio_high, p_value, note``. When the model has no finite estimate
+        (the outcome never or always happens, or is separated by the number of problems, read
+        on the data: see :func:`separation`) the numbers are NaN and ``note`` says why.
     confidence, alternative : float, str
         As passed.
     n_customers, n_excluded : int
@@ -66,12 +77,32 @@ class ProblemsResult:
     n_excluded: int
 
 
-def _label(value: int, cap: int) -> str:
-    return f"{cap}+" if value >= cap else str(value)
+def _label(value: int, cap: int | None) -> str:
+    return f"{cap}+" if cap is not None and value >= cap else str(value)
 
 
-def _contrast_row(c: _stats.Contrast) -> dict[str, float]:
-    return {name: getattr(c, name) for name in _CONTRAST_COLS}
+def separation(counts: pd.DataFrame) -> str | None:
+    """Why the logistic model has no finite estimate on these counts, or None when it has one.
+
+    Read on the data, not from a fit: with one numeric predictor and an intercept the maximum
+    likelihood estimate is finite exactly when the events and the non-events overlap, i.e. when
+    neither all event counts lie at or below all non-event counts nor the reverse (complete or
+    quasi-complete separation; Albert & Anderson 1984, Biometrika 71:1-10). A problem count whose
+    customers all had (or all lacked) the outcome separates only when it sits at an end.
+    """
+    values = counts["value"].to_numpy()
+    with_event = values[counts["events"].to_numpy() > 0]
+    without = values[(counts["n"] - counts["events"]).to_numpy() > 0]
+    if len(np.unique(values)) < 2:
+        return "the logistic model needs customers with at least two different problem counts"
+    if with_event.size == 0 or without.size == 0:
+        return ("the outcome is the same for every customer: the logistic model (and its odds "
+                "ratio) is undefined")
+    if with_event.max() <= without.min() or without.max() <= with_event.min():
+        return ("the outcome is perfectly separated by the number of problems (all customers on "
+                "one side of a count had it, all on the other side did not): the logistic "
+                "model's odds ratio is infinite or zero, so none is reported")
+    return None
 
 
 def _logit(counts: pd.DataFrame, confidence: float) -> pd.DataFrame:
@@ -79,42 +110,42 @@ def _logit(counts: pd.DataFrame, confidence: float) -> pd.DataFrame:
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-    if counts["value"].nunique() < 2:
-        raise ValueError("the logistic model needs customers with at least two different problem "
-                         "counts")
+    def undefined(note: str) -> pd.DataFrame:
+        nan = [math.nan, math.nan]
+        return pd.DataFrame({"term": ["intercept", "problems"], "coef": nan, "std_err": nan,
+                             "odds_ratio": nan, "odds_ratio_low": nan, "odds_ratio_high": nan,
+                             "p_value": nan, "note": [note, note]}, columns=_LOGIT_COLS)
+
+    why = separation(counts)
+    if why is not None:
+        return undefined(why)
     events = counts["events"].to_numpy(dtype=float)
     n = counts["n"].to_numpy(dtype=float)
-    if events.sum() == 0 or events.sum() == n.sum():
-        raise ValueError("the outcome is the same for every customer: the logistic model (and "
-                         "its odds ratio) is undefined")
     endog = np.column_stack([events, n - events])
     exog = sm.add_constant(counts["value"].to_numpy(dtype=float), has_constant="add")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", PerfectSeparationWarning)
+        # separation was ruled out on the data above; with two problem counts the model is
+        # saturated and statsmodels flags its exact fit as "perfect prediction", which it is not
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
         warnings.simplefilter("error", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
             fit = sm.GLM(endog, exog, family=sm.families.Binomial()).fit()
-        except (PerfectSeparationWarning, ConvergenceWarning, np.linalg.LinAlgError) as err:
-            raise ValueError("the logistic model could not be fitted (the outcome is perfectly "
-                             f"separated by the number of problems): {err}") from None
+        except (ConvergenceWarning, np.linalg.LinAlgError) as err:
+            return undefined(f"the logistic model did not converge: {err}")
     params = np.asarray(fit.params, dtype=float)
     bse = np.asarray(fit.bse, dtype=float)
     ci = np.asarray(fit.conf_int(alpha=1.0 - confidence), dtype=float)
     pvalues = np.asarray(fit.pvalues, dtype=float)
-    if not (np.isfinite(params).all() and np.isfinite(bse).all() and np.isfinite(ci).all()
-            and np.isfinite(pvalues).all()) or np.abs(params).max() > 30:
-        raise ValueError("the logistic model could not be fitted (the outcome is (nearly) "
+    with np.errstate(over="ignore"):
+        odds = np.exp(np.column_stack([params, ci]))
+    if not (np.isfinite(bse).all() and np.isfinite(odds).all() and np.isfinite(pvalues).all()):
+        return undefined("the logistic model gave non-finite estimates (the outcome is nearly "
                          "separated by the number of problems)")
-    return pd.DataFrame({
-        "term": ["intercept", "problems"],
-        "coef": params,
-        "std_err": bse,
-        "odds_ratio": np.exp(params),
-        "odds_ratio_low": np.exp(ci[:, 0]),
-        "odds_ratio_high": np.exp(ci[:, 1]),
-        "p_value": pvalues,
-    })
+    return pd.DataFrame({"term": ["intercept", "problems"], "coef": params, "std_err": bse,
+                         "odds_ratio": odds[:, 0], "odds_ratio_low": odds[:, 1],
+                         "odds_ratio_high": odds[:, 2], "p_value": pvalues,
+                         "note": [None, None]}, columns=_LOGIT_COLS)
 
 
 def outcome_by_problems(
@@ -142,10 +173,13 @@ def outcome_by_problems(
     outcome : str, default "price_sensitive"
         Yes/no outcome column: booleans (True = yes), labels ``positive``/``negative``, 0/1
         codes, or a numeric rating together with ``outcome_threshold``.
-    cap : int, default 3
-        Counts of ``cap`` or more are pooled into one row ``"{cap}+"`` (0, 1, 2, 3+ by default).
+    cap : int or None, default 3
+        Counts of ``cap`` or more are pooled into one row ``"{cap}+"`` (0, 1, 2, 3+ by default)
+        and compared with the fewer (``high_vs_low``); ``None``: every count keeps its own row
+        and there is no pooled comparison.
     positive, negative : str, default "yes", "no"
-        Labels of a string outcome; any other value is an error.
+        Labels of a string outcome, in any case and with stray spaces; yes/true/1 and
+        no/false/0 read alike. Any other value is an error listing the values found.
     outcome_threshold : float, optional
         For a numeric rating: values at or above it count as yes.
     confidence : float, default 0.95
@@ -175,8 +209,8 @@ def outcome_by_problems(
         Missing column, empty input, negative or fractional problem counts, a ``weight`` column
         with missing, negative or fractional values or that is a key column, labels outside the
         allowed set, all-missing outcome, a problem count whose customers all lack the outcome
-        (n = 0), no customer with zero problems or none with ``cap`` or more, an outcome that
-        never (or always) happens where a ratio or the model needs it, or an option out of range.
+        (n = 0), no customer with zero problems or none with ``cap`` or more, or an option out
+        of range.
 
     Notes
     -----
@@ -184,14 +218,19 @@ def outcome_by_problems(
 
     * rate intervals: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``;
     * differences: ``statsmodels.stats.proportion.confint_proportions_2indep(compare="diff",
-      method="newcomb")``; risk ratios: the same call with ``compare="ratio",
-      method="log-adjusted"``; ``p_value``: ``test_proportions_2indep(compare="diff",
-      method="score", alternative=alternative)``;
+      method="newcomb")``; risk ratios: the MOVER-Wilson interval (Zou & Donner 2008; see
+      :func:`cxstats._intervals.ratio_mover_wilson`), which keeps near-nominal coverage with a
+      group at 0% or 100% where statsmodels' log-adjusted interval does not;
+    * ``p_value``: ``statsmodels.stats.proportion.test_proportions_2indep(compare="diff",
+      method="score", alternative=alternative)``, or Fisher's exact test
+      (``scipy.stats.fisher_exact``) when an expected cell count is below 5 (column ``test``);
     * logistic model: ``statsmodels.api.GLM(endog, exog, family=sm.families.Binomial())`` on the
       table of (events, non-events) per problem count. This is the customer-level logit of the
       outcome on the number of problems: grouped binomial data have the same likelihood up to a
       constant, so the same estimates and standard errors as ``statsmodels.api.Logit`` on one row
-      per customer. Odds-ratio intervals are Wald intervals, ``exp(fit.conf_int())``. The model
+      per customer. Separation is checked on the data first, so two problem counts (a 0/1 "had
+      a problem" column, where the grouped model is saturated) fit like the customer-level
+      logit. Odds-ratio intervals are Wald intervals, ``exp(fit.conf_int())``. The model
       assumes the log-odds rise linearly per problem; compare it with ``.rates`` (a jump at one
       count, as in the telecom churn data, is not linear).
 
@@ -232,13 +271,15 @@ def outcome_by_problems(
     (True, True, 130)
     """
     frame = _frames.to_narwhals(customers, param="customers")
-    confidence = _stats.check_confidence(confidence)
-    alternative = _stats.check_alternative(alternative)
-    positive = _stats.check_label(positive, param="positive")
-    negative = _stats.check_label(negative, param="negative")
-    if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 1:
-        raise ValueError(f"cap must be a whole number >= 1 (e.g. 3 for 0, 1, 2, 3+); got {cap!r}")
-    cap = int(cap)
+    confidence = check_confidence(confidence)
+    alternative = check_alternative(alternative)
+    positive = check_label(positive, param="positive")
+    negative = check_label(negative, param="negative")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | np.integer)
+                            or cap < 1):
+        raise ValueError(f"cap must be None or a whole number >= 1 (e.g. 3 for 0, 1, 2, 3+); "
+                         f"got {cap!r}")
+    cap = None if cap is None else int(cap)
     schema = _frames.schema_of(frame)
     p_dtype = _frames.check_column(schema, problems, param="problems", table="customers")
     if not _frames.is_number(p_dtype) or isinstance(p_dtype, nw.Boolean):
@@ -250,86 +291,72 @@ def outcome_by_problems(
                          event_label=positive, other_label=negative,
                          label_params=("positive", "negative"), threshold=outcome_threshold,
                          threshold_param="outcome_threshold", event_below=False, bool_event=True)
-
     weight = _frames.check_weight(frame, schema, weight, table="customers", unit="customers",
                                   keys={problems: "problems", outcome: "outcome"})
-    table = _frames.count(frame, keys=[problems, *out.keys], derived=out.derived, weight=weight)
-    _frames.check_not_empty(table, table_name="customers")
-    values = table[problems].astype("float64").to_numpy(dtype=float, na_value=np.nan)
-    p_miss = np.isnan(values)
-    with np.errstate(invalid="ignore"):
-        bad_p = ~p_miss & ((values < 0) | ~np.isfinite(values) | (values != np.round(values)))
-    if bad_p.any():
-        found = sorted({float(v) if v != int(v) else int(v) if np.isfinite(v) else float(v)
-                        for v in values[bad_p]})
-        raise ValueError(f"problems={problems!r} must hold non-negative whole numbers; found "
-                         f"{found[:5]!r}")
-    found = out.invalid_values(table)
-    if found:
-        raise ValueError(f"outcome={outcome!r} has values outside the allowed set "
-                         f"{out.allowed}: found {found[:5]!r}")
-    usable = ~p_miss & ~out.is_missing(table).to_numpy()
-    n_customers, n_usable = _frames.split_usable(
-        table, usable, out.is_event(table).to_numpy(),
+
+    def as_float(table: pd.DataFrame) -> np.ndarray:
+        return table[problems].astype("float64").to_numpy(dtype=float, na_value=np.nan)
+
+    def check_counts(table: pd.DataFrame) -> None:
+        values = as_float(table)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(values) & ((values < 0) | ~np.isfinite(values)
+                                       | (values != np.round(values)))
+        if bad.any():
+            found = sorted({int(v) if np.isfinite(v) and v == int(v) else float(v)
+                            for v in values[bad]})
+            raise ValueError(f"problems={problems!r} must hold non-negative whole numbers; found "
+                             f"{found[:5]!r}")
+
+    table, n_customers, n_usable = _frames.tally(
+        frame, keys=[problems], outcome=out, outcome_param="outcome", weight=weight,
+        table_name="customers", key_missing=lambda t: np.isnan(as_float(t)),
+        validate=check_counts,
         nothing=f"no customer has both a problem count and an outcome (outcome={outcome!r} is "
                 "missing wherever problems is present)")
-
-    table = table.loc[~p_miss].copy()
-    table["value"] = table[problems].astype(float).astype("int64")
-    counts = (table.groupby("value", sort=True)[["n_rows", _frames.USABLE, _frames.EVENT]].sum().reset_index()
-              .rename(columns={_frames.USABLE: "n", _frames.EVENT: "events"}))
-    empty = counts.loc[counts["n"] == 0]
-    if not empty.empty:
-        v = int(empty.iloc[0]["value"])
+    table = table.loc[~np.isnan(as_float(table))].assign(value=lambda t: as_float(t).astype("int64"))
+    counts = (table.groupby("value", sort=True)[[_frames.USABLE, _frames.EVENT]].sum()
+              .reset_index().rename(columns={_frames.USABLE: "n", _frames.EVENT: "events"}))
+    if (counts["n"] == 0).any():
+        v = int(counts.loc[counts["n"] == 0, "value"].iloc[0])
         raise ValueError(f"customers with problems={v} have no {outcome!r} value (n = 0); drop "
                          "them or check the outcome column")
-    counts["bin"] = np.minimum(counts["value"], cap)
+    counts["bin"] = counts["value"] if cap is None else np.minimum(counts["value"], cap)
     bins = counts.groupby("bin", sort=True)[["n", "events"]].sum().reset_index()
-    low, high = _stats.wilson(bins["events"], bins["n"], confidence)
     rates = pd.DataFrame({
         "problems": [_label(int(b), cap) for b in bins["bin"]],
         "problems_min": bins["bin"].astype("int64").to_numpy(),
         "n": bins["n"].astype("int64").to_numpy(),
         "events": bins["events"].astype("int64").to_numpy(),
-        "rate": (bins["events"] / bins["n"]).to_numpy(dtype=float),
-        "rate_low": low,
-        "rate_high": high,
+        **_stats.rates(bins["events"], bins["n"], confidence),
     })
-
     if 0 not in set(rates["problems_min"]):
         raise ValueError(f"no customer has problems=0: the lift over zero problems needs them "
                          f"(problems={problems!r})")
-    base = rates.loc[rates["problems_min"] == 0].iloc[0]
-    n0, e0 = int(base["n"]), int(base["events"])
-    lift_rows = []
-    for _, row in rates.loc[rates["problems_min"] > 0].iterrows():
-        c = _stats.contrast(int(row["events"]), int(row["n"]), e0, n0, confidence=confidence,
-                            alternative=alternative)
-        lift_rows.append({"problems": row["problems"], "n": int(row["n"]),
-                          "events": int(row["events"]), "rate": float(row["rate"]),
-                          **_contrast_row(c)})
-    lift = pd.DataFrame(lift_rows, columns=["problems", "n", "events", "rate", *_CONTRAST_COLS])
-    lift = lift.astype({"n": "int64", "events": "int64"})
-
-    more = rates.loc[rates["problems_min"] >= cap]
-    fewer = rates.loc[rates["problems_min"] < cap]
-    if more.empty:
-        raise ValueError(f"no customer has {cap} or more problems: lower cap (got cap={cap})")
-    n_m, e_m = int(more["n"].sum()), int(more["events"].sum())
-    n_f, e_f = int(fewer["n"].sum()), int(fewer["events"].sum())
-    c = _stats.contrast(e_m, n_m, e_f, n_f, confidence=confidence, alternative=alternative)
-    label_fewer = "0" if cap == 1 else f"0-{cap - 1}"
-    w_low, w_high = _stats.wilson([e_m, e_f], [n_m, n_f], confidence)
-    high_vs_low = pd.DataFrame([{
-        "comparison": f"{cap}+ vs {label_fewer}",
-        "n_more": n_m, "events_more": e_m, "rate_more": e_m / n_m,
-        "rate_more_low": float(w_low[0]), "rate_more_high": float(w_high[0]),
-        "n_fewer": n_f, "events_fewer": e_f, "rate_fewer": e_f / n_f,
-        "rate_fewer_low": float(w_low[1]), "rate_fewer_high": float(w_high[1]),
-        **_contrast_row(c),
-    }])
-    logit = _logit(counts, confidence)
-    if math.isnan(float(logit["p_value"].iloc[1])):  # pragma: no cover - guarded in _logit
-        raise ValueError("the logistic model returned no p-value")
-    return ProblemsResult(rates, lift, high_vs_low, logit, confidence, alternative, n_customers,
-                          n_customers - n_usable)
+    n0, e0 = (int(x) for x in rates.loc[rates["problems_min"] == 0, ["n", "events"]].iloc[0])
+    lift = _stats.contrast_frame([
+        {"problems": row.problems, "n": int(row.n), "events": int(row.events),
+         "rate": float(row.rate),
+         **_stats.contrast(int(row.events), int(row.n), e0, n0, confidence=confidence,
+                           alternative=alternative,
+                           baseline="the group with 0 problems").row()}
+        for row in rates.loc[rates["problems_min"] > 0].itertuples()], _LIFT_COLS)
+    high_vs_low = _stats.contrast_frame([], _HIGH_LOW_COLS)
+    if cap is not None:
+        more, fewer = rates["problems_min"] >= cap, rates["problems_min"] < cap
+        if not more.any():
+            raise ValueError(f"no customer has {cap} or more problems: lower cap (got cap={cap})")
+        n_m, e_m, n_f, e_f = (int(rates.loc[m, c].sum()) for m in (more, fewer)
+                              for c in ("n", "events"))
+        w = _stats.rates([e_m, e_f], [n_m, n_f], confidence)
+        high_vs_low = _stats.contrast_frame([{
+            "comparison": f"{cap}+ vs {'0' if cap == 1 else f'0-{cap - 1}'}",
+            "n_more": n_m, "events_more": e_m, "rate_more": e_m / n_m,
+            "rate_more_low": float(w["rate_low"][0]), "rate_more_high": float(w["rate_high"][0]),
+            "n_fewer": n_f, "events_fewer": e_f, "rate_fewer": e_f / n_f,
+            "rate_fewer_low": float(w["rate_low"][1]), "rate_fewer_high": float(w["rate_high"][1]),
+            **_stats.contrast(e_m, n_m, e_f, n_f, confidence=confidence, alternative=alternative,
+                              baseline=f"the group with fewer than {cap} problems").row(),
+        }], _HIGH_LOW_COLS)
+    return ProblemsResult(rates, lift, high_vs_low, _logit(counts, confidence), confidence,
+                          alternative, n_customers, n_customers - n_usable)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxstats._checks import check_alternative, check_confidence, check_label, check_labels
 from cxstats.analyses import _frames, _stats
 
 __all__ = ["CFPB_NO_RELIEF", "CFPB_RELIEF", "RecoveryResult", "dispute_by_response"]
@@ -23,7 +24,11 @@ CFPB_RELIEF = ("Closed with monetary relief", "Closed with non-monetary relief")
 #: CFPB responses that close the complaint without relief.
 CFPB_NO_RELIEF = ("Closed with explanation", "Closed")
 
-
+CONTRAST_COLUMNS = ["n_relief", "disputed_relief", "dispute_rate_relief", "n_no_relief",
+                    "disputed_no_relief", "dispute_rate_no_relief", *_stats.CONTRAST_COLS,
+                    "forgiveness_relief", "forgiveness_relief_low", "forgiveness_relief_high",
+                    "forgiveness_no_relief", "forgiveness_no_relief_low",
+                    "forgiveness_no_relief_high"]
 
 @dataclass(frozen=True, eq=False)
 class RecoveryResult:
@@ -38,10 +43,12 @@ class RecoveryResult:
     contrast : pandas.DataFrame
         One row, relief against no relief: ``n_relief, disputed_relief, dispute_rate_relief,
         n_no_relief, disputed_no_relief, dispute_rate_no_relief, difference, difference_low,
-        difference_high, risk_ratio, risk_ratio_low, risk_ratio_high, p_value,
+        difference_high, risk_ratio, risk_ratio_low, risk_ratio_high, p_value, test, note,
         forgiveness_relief, forgiveness_relief_low, forgiveness_relief_high,
         forgiveness_no_relief, forgiveness_no_relief_low, forgiveness_no_relief_high``.
-        Difference and ratio are relief minus / over no relief.
+        Difference and ratio are relief minus / over no relief; ``test`` names the test behind
+        ``p_value`` and ``note`` says why a figure is missing (the ratio, when no no-relief
+        complaint was disputed).
     confidence, alternative : float, str
         As passed.
     n_complaints, n_excluded : int
@@ -64,8 +71,8 @@ def dispute_by_response(
     disputed: str = "Consumer disputed?",
     relief: Sequence[str] = CFPB_RELIEF,
     no_relief: Sequence[str] = CFPB_NO_RELIEF,
-    positive: str = "Yes",
-    negative: str = "No",
+    positive: str = "yes",
+    negative: str = "no",
     confidence: float = 0.95,
     alternative: str = "two-sided",
     weight: str | None = None,
@@ -86,8 +93,10 @@ def dispute_by_response(
         Response values pooled as "relief" and as "no relief" (defaults: the CFPB's values). They
         must not overlap; other responses (e.g. "Untimely response") appear in ``by_response``
         only.
-    positive, negative : str, default "Yes", "No"
-        Labels of a string ``disputed`` column; any other value is an error.
+    positive, negative : str, default "yes", "no"
+        Labels of a string ``disputed`` column, in any case and with stray spaces ("Yes", " no");
+        yes/true/1 and no/false/0 read alike. Any other value is an error listing the values
+        found.
     confidence : float, default 0.95
         Confidence level of every interval, strictly between 0 and 1.
     alternative : {"two-sided", "larger", "smaller"}, default "two-sided"
@@ -124,9 +133,12 @@ def dispute_by_response(
 
     * rate intervals: ``statsmodels.stats.proportion.proportion_confint(method="wilson")``;
     * difference: ``statsmodels.stats.proportion.confint_proportions_2indep(compare="diff",
-      method="newcomb")``; risk ratio: the same call with ``compare="ratio",
-      method="log-adjusted"``; ``p_value``: ``test_proportions_2indep(compare="diff",
-      method="score", alternative=alternative)``.
+      method="newcomb")``; risk ratio: the MOVER-Wilson interval (Zou & Donner 2008; see
+      :func:`cxstats._intervals.ratio_mover_wilson`), which keeps its coverage when a group is at
+      0% or 100%; NaN with a ``note`` when no no-relief complaint was disputed;
+    * ``p_value``: ``statsmodels.stats.proportion.test_proportions_2indep(compare="diff",
+      method="score", alternative=alternative)``, or Fisher's exact test
+      (``scipy.stats.fisher_exact``) when an expected cell count is below 5; ``test`` says which.
 
     Relief is not assigned at random: companies grant it to some complaints and not others, so
     the contrast is an association, not the effect of granting relief.
@@ -158,12 +170,12 @@ def dispute_by_response(
     (True, True)
     """
     frame = _frames.to_narwhals(complaints, param="complaints")
-    confidence = _stats.check_confidence(confidence)
-    alternative = _stats.check_alternative(alternative)
-    positive = _stats.check_label(positive, param="positive")
-    negative = _stats.check_label(negative, param="negative")
-    relief_t = _stats.check_labels(relief, param="relief")
-    no_relief_t = _stats.check_labels(no_relief, param="no_relief")
+    confidence = check_confidence(confidence)
+    alternative = check_alternative(alternative)
+    positive = check_label(positive, param="positive")
+    negative = check_label(negative, param="negative")
+    relief_t = check_labels(relief, param="relief")
+    no_relief_t = check_labels(no_relief, param="no_relief")
     overlap = sorted(set(relief_t) & set(no_relief_t))
     if overlap:
         raise ValueError(f"relief and no_relief must not share values; both contain {overlap!r}")
@@ -177,61 +189,48 @@ def dispute_by_response(
     out = _frames.binary(schema, disputed, param="disputed", table="complaints",
                          event_label=positive, other_label=negative,
                          label_params=("positive", "negative"), threshold=None,
-                         threshold_param="outcome_threshold", event_below=False, bool_event=True)
+                         threshold_param=None, event_below=False, bool_event=True)
     weight = _frames.check_weight(frame, schema, weight, table="complaints", unit="complaints",
                                   keys={response: "response", disputed: "disputed"})
-    table = _frames.count(frame, keys=[response, *out.keys], derived=out.derived, weight=weight)
-    _frames.check_not_empty(table, table_name="complaints")
-    found = out.invalid_values(table)
-    if found:
-        raise ValueError(f"disputed={disputed!r} has values outside the allowed set "
-                         f"{out.allowed}: found {found[:5]!r}")
-    r_miss = table[response].isna()
-    usable = ~r_miss & ~out.is_missing(table)
-    n_complaints, n_usable = _frames.split_usable(
-        table, usable, out.is_event(table),
+    table, n_complaints, n_usable = _frames.tally(
+        frame, keys=[response], outcome=out, outcome_param="disputed", weight=weight,
+        table_name="complaints", key_missing=lambda t: t[response].isna(),
         nothing=f"no complaint has both a response and a dispute value (disputed={disputed!r} "
                 "is missing wherever response is present)")
-    table = table.loc[~r_miss].copy()
-    table["response"] = table[response].astype(str)
-    table = (table.groupby("response", sort=True)[[_frames.USABLE, _frames.EVENT]].sum().reset_index()
-             .rename(columns={_frames.USABLE: "n", _frames.EVENT: "disputed"}))
+    table = table.loc[table[response].notna()].assign(response=lambda t: t[response].astype(str))
+    table = (table.groupby("response", sort=True)[[_frames.USABLE, _frames.EVENT]].sum()
+             .reset_index().rename(columns={_frames.USABLE: "n", _frames.EVENT: "disputed"}))
     table = table.loc[table["n"] > 0].reset_index(drop=True)
     kind = {**{v: "relief" for v in relief_t}, **{v: "no_relief" for v in no_relief_t}}
-    low, high = _stats.wilson(table["disputed"], table["n"], confidence)
     by_response = pd.DataFrame({
         "response": table["response"].to_numpy(dtype=object),
         "relief": [kind.get(r, "other") for r in table["response"]],
         "n": table["n"].astype("int64").to_numpy(),
         "disputed": table["disputed"].astype("int64").to_numpy(),
-        "dispute_rate": (table["disputed"] / table["n"]).to_numpy(dtype=float),
-        "dispute_rate_low": low,
-        "dispute_rate_high": high,
+        **_stats.rates(table["disputed"], table["n"], confidence, prefix="dispute_rate"),
     })
 
     sizes = {}
     for name, values in (("relief", relief_t), ("no_relief", no_relief_t)):
         part = by_response.loc[by_response["response"].isin(values)]
-        n, d = int(part["n"].sum()), int(part["disputed"].sum())
-        if n == 0:
+        sizes[name] = (int(part["n"].sum()), int(part["disputed"].sum()))
+        if sizes[name][0] == 0:
             raise ValueError(f"no complaint with a dispute value has a {name} response "
                              f"{name}={values!r} (n = 0); check {name}= against the values of "
                              f"response={response!r}")
-        sizes[name] = (n, d)
     (n1, d1), (n2, d2) = sizes["relief"], sizes["no_relief"]
-    c = _stats.contrast(d1, n1, d2, n2, confidence=confidence, alternative=alternative)
-    f_low, f_high = _stats.wilson([n1 - d1, n2 - d2], [n1, n2], confidence)
-    contrast = pd.DataFrame([{
+    c = _stats.contrast(d1, n1, d2, n2, confidence=confidence, alternative=alternative,
+                        baseline="the no-relief group")
+    forgiven = _stats.rates([n1 - d1, n2 - d2], [n1, n2], confidence, prefix="f")
+    contrast = _stats.contrast_frame([{
         "n_relief": n1, "disputed_relief": d1, "dispute_rate_relief": d1 / n1,
         "n_no_relief": n2, "disputed_no_relief": d2, "dispute_rate_no_relief": d2 / n2,
-        "difference": c.difference, "difference_low": c.difference_low,
-        "difference_high": c.difference_high, "risk_ratio": c.risk_ratio,
-        "risk_ratio_low": c.risk_ratio_low, "risk_ratio_high": c.risk_ratio_high,
-        "p_value": c.p_value,
-        "forgiveness_relief": 1 - d1 / n1, "forgiveness_relief_low": float(f_low[0]),
-        "forgiveness_relief_high": float(f_high[0]),
-        "forgiveness_no_relief": 1 - d2 / n2, "forgiveness_no_relief_low": float(f_low[1]),
-        "forgiveness_no_relief_high": float(f_high[1]),
-    }])
+        **c.row(),
+        "forgiveness_relief": 1 - d1 / n1, "forgiveness_relief_low": float(forgiven["f_low"][0]),
+        "forgiveness_relief_high": float(forgiven["f_high"][0]),
+        "forgiveness_no_relief": 1 - d2 / n2,
+        "forgiveness_no_relief_low": float(forgiven["f_low"][1]),
+        "forgiveness_no_relief_high": float(forgiven["f_high"][1]),
+    }], CONTRAST_COLUMNS)
     return RecoveryResult(by_response, contrast, confidence, alternative, n_complaints,
                           n_complaints - n_usable)
