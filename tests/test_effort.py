@@ -70,7 +70,7 @@ def test_ces_missing_segment_gets_its_own_row():
     (pd.DataFrame({"ces": [1, 2]}), {"scale": "nps"}, ValueError, "scale must be one of"),
     (pd.DataFrame({"ces": [1, 2]}), {"top_box": (8,)}, ValueError, "top_box"),
     (pd.DataFrame({"ces": [1, 2]}), {"score": "CES"}, ValueError, "score='CES' is not a column"),
-    ([1, 2], {}, TypeError, "data must be a pandas or polars DataFrame"),
+    ([1, 2], {}, TypeError, "data must be a pandas or polars DataFrame, a DuckDB relation"),
 ])
 def test_ces_bad_input(data, kwargs, exc, match):
     with pytest.raises(exc, match=match):
@@ -148,3 +148,52 @@ def test_effort_loyalty_perfect_separation_raises():
         disp=0)
     assert got["coef"].to_numpy() == pytest.approx(ref.params.to_numpy())
     assert got["ci_low"].to_numpy() == pytest.approx(ref.conf_int(alpha=0.1).iloc[:, 0].to_numpy())
+
+
+def _duckdb(frame: pd.DataFrame):
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("answers", frame)
+    return con, con.sql("SELECT * FROM answers")
+
+
+def test_effort_functions_accept_duckdb_relations():
+    """Regression (issue 13): a DuckDB relation was a TypeError in all three effort functions."""
+    con, rel = _duckdb(CES.dropna())
+    got = ces_summary(rel, segment="channel")
+    ref = ces_summary(CES.dropna(), segment="channel")
+    pd.testing.assert_frame_equal(got, ref)
+    df = pd.DataFrame({"ces": [1, 2, 3, 4, 5, 6, 7, 2, 5, 6], "stayed": [0, 0, 1, 0, 1, 1, 1, 1, 0, 1],
+                       "reason": ["a", "b"] * 5})
+    con, rel = _duckdb(df)
+    pd.testing.assert_frame_equal(effort_loyalty(rel, effort="ces", outcome="stayed"),
+                                  effort_loyalty(df, effort="ces", outcome="stayed"))
+    pd.testing.assert_frame_equal(repeat_contact_reasons(rel, reason="reason", repeat="stayed"),
+                                  repeat_contact_reasons(df, reason="reason", repeat="stayed"))
+    con.close()
+
+
+def test_ces_interval_stays_on_the_scale_with_a_note():
+    """Regression (issue 16): answers 1 and 7 gave a mean of 4 with interval [-34.1, 42.1]."""
+    x = np.array([1.0, 7.0])
+    half = stats.t.ppf(0.975, 1) * x.std(ddof=1) / np.sqrt(2)  # the raw t interval, by hand
+    assert 4 - half < 1 and 4 + half > 7
+    row = ces_summary(pd.DataFrame({"ces": [1, 7]})).iloc[0]
+    assert row["mean"] == 4.0
+    assert (row["mean_ci_low"], row["mean_ci_high"]) == (1.0, 7.0)
+    assert "clipped to the scale 1-7" in row["note"]
+    assert "small sample (n = 2" in row["note"]
+
+
+def test_ces_large_sample_has_no_note_and_equal_answers_a_point_interval():
+    t = ces_summary(pd.DataFrame({"ces": [5, 6] * 20}))
+    assert t.loc[0, "note"] is None
+    same = ces_summary(pd.DataFrame({"ces": [6, 6, 6]})).iloc[0]
+    assert same["mean_ci_low"] == same["mean_ci_high"] == 6.0
+
+
+def test_effort_loyalty_rejects_infinite_effort():
+    df = pd.DataFrame({"ces": [1, 2, np.inf, 4], "y": [0, 1, 0, 1]})
+    with pytest.raises(ValueError, match="finite"):
+        effort_loyalty(df, effort="ces", outcome="y")

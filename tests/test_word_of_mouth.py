@@ -131,3 +131,32 @@ def test_non_finite_threshold_rejected(threshold):
     """Regression: threshold=nan counted nobody (share 0) instead of raising."""
     with pytest.raises(ValueError, match="threshold"):
         share_telling([0, 10, 12, 3], threshold=threshold)
+
+
+def test_mean_told_interval_never_below_zero():
+    """Regression (issue 16): "people told" got a negative lower bound from the t interval."""
+    neg, pos = [0, 0, 0, 30], [0, 1, 2, 1]
+    x = np.array(neg, float)
+    half = stats.t.ppf(0.975, 3) * x.std(ddof=1) / 2  # the raw t interval, by hand
+    assert 7.5 - half < 0
+    t = word_of_mouth(neg, pos, n_resamples=999, method="percentile").set_index("quantity")
+    row = t.loc["mean_told_negative"]
+    assert row["ci_low"] == 0.0 and row["ci_high"] == pytest.approx(7.5 + half)
+    assert "clipped at 0" in row["note"] and "small sample" in row["note"]
+    assert (t["ci_low"] >= 0).all()
+    assert ((t["ci_low"] <= t["estimate"]) & (t["estimate"] <= t["ci_high"])).all()
+
+
+def test_basic_bootstrap_ratio_clipped_at_zero():
+    t = word_of_mouth([0, 0, 0, 0, 40], [1, 2, 1, 2, 1], n_resamples=999, method="basic")
+    row = t.set_index("quantity").loc["reach_ratio"]
+    assert row["ci_low"] >= 0
+
+
+@pytest.mark.parametrize("huge", [float("inf"), 1.797e308])
+def test_non_finite_or_overflowing_counts_rejected(huge):
+    """Regression (issue 16): a count of 1.797e308 gave the interval (-inf, inf)."""
+    with pytest.raises(ValueError, match="finite"):
+        word_of_mouth([huge, 1.0, 2.0], POS, n_resamples=99)
+    with pytest.raises(ValueError, match="finite"):
+        share_telling([huge, 1.0])

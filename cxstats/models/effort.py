@@ -30,12 +30,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cxstats._checks import check_confidence
+from cxstats._checks import check_choice, check_confidence
+from cxstats._intervals import wilson
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["SCALES", "ces_summary", "effort_loyalty", "repeat_contact_reasons"]
+
+#: Below this many answers a segment's row carries a small-sample note.
+SMALL_SAMPLE = 30
 
 #: Supported CES scales: (lowest, highest, default top box, direction).
 SCALES: dict[str, tuple[int, int, tuple[int, ...], str]] = {
@@ -101,7 +105,7 @@ def ces_summary(
     -------
     pandas.DataFrame
         Columns ``segment, n, n_missing, mean, mean_ci_low, mean_ci_high, top_box_share,
-        top_box_ci_low, top_box_ci_high, top_box, scale, confidence``; first row ``all``,
+        top_box_ci_low, top_box_ci_high, top_box, scale, confidence, note``; first row ``all``,
         then one row per segment, and a ``(segment missing)`` row for responses whose segment
         is missing (they count in ``all``).
 
@@ -113,7 +117,10 @@ def ces_summary(
 
     Notes
     -----
-    Mean: t interval, ``statsmodels.stats.weightstats.DescrStatsW(x).tconfint_mean``.
+    Mean: t interval, ``statsmodels.stats.weightstats.DescrStatsW(x).tconfint_mean``. The mean
+    of a bounded scale cannot leave the scale, so the interval is clipped to it; ``note`` says
+    when that happened, and flags segments with fewer than :data:`SMALL_SAMPLE` answers, where
+    the t interval of a bounded, discrete score is only a rough guide.
     Top box: Wilson interval, ``statsmodels.stats.proportion.proportion_confint(
     method="wilson")``.
 
@@ -126,13 +133,11 @@ def ces_summary(
     """
     import numpy as np
     import pandas as pd
-    from statsmodels.stats.proportion import proportion_confint
     from statsmodels.stats.weightstats import DescrStatsW
 
     df = _pandas(data)
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {', '.join(SCALES)}; got {scale!r}")
-    check_confidence(confidence)
+    check_choice(scale, tuple(SCALES), param="scale")
+    confidence = check_confidence(confidence)
     _column(df, score, "score")
     if segment is not None:
         _column(df, segment, "segment")
@@ -167,13 +172,23 @@ def ces_summary(
         if n < 2:
             raise ValueError(f"segment {label!r} has 1 score; a mean interval needs at least 2 "
                              "(merge small segments or leave segment=None)")
-        mlo, mhi = DescrStatsW(x).tconfint_mean(alpha=1 - confidence)
+        mean = float(x.mean())
+        if x.std() == 0:  # every answer the same: the t interval is 0/0
+            mlo = mhi = mean
+        else:
+            mlo, mhi = (float(v) for v in DescrStatsW(x).tconfint_mean(alpha=1 - confidence))
+        notes = []
+        if mlo < lo_s or mhi > hi_s:
+            notes.append(f"t interval [{mlo:.3g}, {mhi:.3g}] clipped to the scale {lo_s}-{hi_s}")
+            mlo, mhi = max(mlo, lo_s), min(mhi, hi_s)
+        if n < SMALL_SAMPLE:
+            notes.append(f"small sample (n = {n} < {SMALL_SAMPLE}): the interval is a rough guide")
         k = int(np.isin(x, box).sum())
-        blo, bhi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-        row.update(mean=float(x.mean()), mean_ci_low=float(mlo), mean_ci_high=float(mhi),
-                   top_box_share=k / n, top_box_ci_low=float(blo), top_box_ci_high=float(bhi),
+        blo, bhi = wilson(k, n, confidence)
+        row.update(mean=mean, mean_ci_low=mlo, mean_ci_high=mhi,
+                   top_box_share=k / n, top_box_ci_low=blo, top_box_ci_high=bhi,
                    top_box=",".join(str(b) for b in sorted(box)), scale=scale,
-                   confidence=float(confidence))
+                   confidence=confidence, note="; ".join(notes) or None)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -254,6 +269,8 @@ def effort_loyalty(
     if y.nunique() < 2:
         raise ValueError(f"outcome {outcome!r} has a single class: no relation to estimate")
     x = sub[cols].apply(pd.to_numeric, errors="raise").astype(float)
+    if not np.isfinite(x.to_numpy()).all():
+        raise ValueError("effort and covariates must be finite numbers (no inf)")
     model = sm.Logit(y.astype(float), sm.add_constant(x, has_constant="add"))
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
@@ -275,9 +292,13 @@ def effort_loyalty(
         "std_err": res.bse.to_numpy(), "z": res.tvalues.to_numpy(),
         "p_value": res.pvalues.to_numpy(), "ci_low": ci.iloc[:, 0].to_numpy(),
         "ci_high": ci.iloc[:, 1].to_numpy()})
-    out["odds_ratio"] = np.exp(out["coef"])
-    out["odds_ratio_ci_low"] = np.exp(out["ci_low"])
-    out["odds_ratio_ci_high"] = np.exp(out["ci_high"])
+    with np.errstate(over="ignore"):
+        out["odds_ratio"] = np.exp(out["coef"])
+        out["odds_ratio_ci_low"] = np.exp(out["ci_low"])
+        out["odds_ratio_ci_high"] = np.exp(out["ci_high"])
+    if not np.isfinite(out[["odds_ratio", "odds_ratio_ci_low", "odds_ratio_ci_high"]]).all().all():
+        raise ValueError(f"the logistic model of {outcome!r} gave odds ratios too large to report "
+                         "(the outcome is (nearly) separated by the predictors)")
     out["n"] = int(res.nobs)
     return out
 
@@ -327,10 +348,9 @@ def repeat_contact_reasons(
     1    login                1          0.333333     1.000000
     """
     import pandas as pd
-    from statsmodels.stats.proportion import proportion_confint
 
     df = _pandas(data)
-    check_confidence(confidence)
+    confidence = check_confidence(confidence)
     _column(df, reason, "reason")
     if df[reason].isna().any():
         raise ValueError(f"reason column {reason!r} has missing values; label them first")
@@ -350,14 +370,14 @@ def repeat_contact_reasons(
     for key in pd.unique(df[reason]):
         in_reason = (df[reason] == key).to_numpy()
         k = int(flags[in_reason].sum())
-        lo, hi = proportion_confint(k, total, alpha=1 - confidence, method="wilson")
+        lo, hi = wilson(k, total, confidence)
         row = {"reason": key, "repeat_contacts": k, "share_of_repeats": k / total,
-               "share_ci_low": float(lo), "share_ci_high": float(hi)}
+               "share_ci_low": lo, "share_ci_high": hi}
         if repeat is not None:
             n = int(in_reason.sum())
-            rlo, rhi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-            row.update(contacts=n, repeat_rate=k / n, repeat_rate_ci_low=float(rlo),
-                       repeat_rate_ci_high=float(rhi))
+            rlo, rhi = wilson(k, n, confidence)
+            row.update(contacts=n, repeat_rate=k / n, repeat_rate_ci_low=rlo,
+                       repeat_rate_ci_high=rhi)
         rows.append(row)
     out = pd.DataFrame(rows)
     out = out.sort_values(["repeat_contacts", "reason"], ascending=[False, True],

@@ -23,13 +23,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxstats._checks import check_confidence
+from cxstats._checks import check_choice, check_confidence
+from cxstats._intervals import wilson
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
 __all__ = ["COLUMNS", "catalogue_word_of_mouth", "share_telling", "word_of_mouth"]
+
+#: Below this many respondents a mean's row carries a small-sample note.
+SMALL_SAMPLE = 30
 
 #: Columns of every table returned here.
 COLUMNS = ["quantity", "estimate", "ci_low", "ci_high", "confidence", "method", "n", "source",
@@ -42,6 +46,8 @@ def _counts(name: str, values: Any) -> np.ndarray:
     if isinstance(values, str | bytes) or values is None:
         raise TypeError(f"{name} must be a sequence of people-told counts, one per respondent")
     arr = np.asarray(values)
+    if arr.dtype == object or (arr.ndim == 1 and any(isinstance(v, bool | np.bool_) for v in values)):
+        raise TypeError(f"{name} must hold numbers (people told), not booleans or mixed values")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional (one count per respondent)")
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
@@ -49,6 +55,11 @@ def _counts(name: str, values: Any) -> np.ndarray:
     arr = arr.astype(float)
     if np.isnan(arr).any():
         raise ValueError(f"{name} has missing values; drop them first")
+    with np.errstate(over="ignore"):
+        finite = np.isfinite(arr).all() and np.isfinite(np.sum(arr ** 2))
+    if not finite:
+        raise ValueError(f"{name} must hold finite counts of people told; got values too large to "
+                         f"average (largest {arr.max()!r})")
     if (arr < 0).any():
         raise ValueError(f"{name} must be >= 0 (people told); got {arr[arr < 0][:3].tolist()}")
     if arr.size < 2:
@@ -72,16 +83,14 @@ def share_telling(counts: Sequence[float], *, threshold: float = 10,
     >>> share_telling([0, 10, 12, 3], threshold=10)[0]
     0.5
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     arr = _counts("counts", counts)
-    check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if (isinstance(threshold, bool) or not isinstance(threshold, int | float)
             or not math.isfinite(threshold) or threshold < 0):
         raise ValueError(f"threshold must be a finite number >= 0; got {threshold!r}")
     k, n = int((arr >= threshold).sum()), int(arr.size)
-    lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-    return k / n, float(lo), float(hi), n
+    lo, hi = wilson(k, n, confidence)
+    return k / n, lo, hi, n
 
 
 def word_of_mouth(
@@ -123,7 +132,9 @@ def word_of_mouth(
     Reach ratio interval: ``scipy.stats.bootstrap((negative, positive), ratio of means,
     paired=False)`` (no closed form). Means: t interval,
     ``statsmodels.stats.weightstats.DescrStatsW(x).tconfint_mean``. Shares: Wilson,
-    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
+    ``statsmodels.stats.proportion.proportion_confint(method="wilson")``. Nobody tells fewer
+    than 0 people, so an interval reaching below 0 is clipped there and its ``note`` says so;
+    means from fewer than :data:`SMALL_SAMPLE` respondents carry a small-sample note.
 
     Examples
     --------
@@ -137,19 +148,18 @@ def word_of_mouth(
     from statsmodels.stats.weightstats import DescrStatsW
 
     neg, pos = _counts("negative", negative), _counts("positive", positive)
-    check_confidence(confidence)
+    confidence = check_confidence(confidence)
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, int) or n_resamples < 1:
         raise ValueError(f"n_resamples must be an int >= 1; got {n_resamples!r}")
-    if method not in ("BCa", "percentile", "basic"):
-        raise ValueError(f"method must be one of BCa, percentile, basic; got {method!r}")
+    check_choice(method, ("BCa", "percentile", "basic"), param="method")
     if pos.mean() == 0:
         raise ValueError("positive: everyone told 0 people, so the reach ratio is undefined")
 
     def ratio(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.mean(x, axis=axis) / np.mean(y, axis=axis)
 
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)  # checked just below
         boot = bootstrap((neg, pos), ratio, paired=False, vectorized=True,
                          confidence_level=confidence, n_resamples=n_resamples, method=method,
@@ -162,15 +172,30 @@ def word_of_mouth(
             "or undefined (resamples of positive where everyone told 0 people). Collect more "
             "responses, or try method='percentile'")
     n_label = f"{neg.size} negative, {pos.size} positive"
-    rows = [{"quantity": "reach_ratio", "estimate": float(neg.mean() / pos.mean()),
-             "ci_low": float(ci.low), "ci_high": float(ci.high),
-             "method": f"bootstrap ({method})",
-             "n": n_label, "note": "mean people told after a bad / after a good experience"}]
+    estimate = float(neg.mean() / pos.mean())
+    r_low, r_high = float(ci.low), float(ci.high)
+    notes = ["mean people told after a bad / after a good experience"]
+    if r_low < 0:  # the "basic" interval can cross 0; a ratio of counts cannot
+        notes.append(f"{method} interval [{r_low:.3g}, {r_high:.3g}] clipped at 0")
+        r_low = 0.0
+    r_low, r_high = min(r_low, estimate), max(r_high, estimate)
+    rows = [{"quantity": "reach_ratio", "estimate": estimate, "ci_low": r_low, "ci_high": r_high,
+             "method": f"bootstrap ({method})", "n": n_label, "note": "; ".join(notes)}]
     for label, arr in (("negative", neg), ("positive", pos)):
-        lo, hi = DescrStatsW(arr).tconfint_mean(alpha=1 - confidence)
-        rows.append({"quantity": f"mean_told_{label}", "estimate": float(arr.mean()),
-                     "ci_low": float(lo), "ci_high": float(hi), "method": "t interval",
-                     "n": str(arr.size), "note": None})
+        mean = float(arr.mean())
+        lo, hi = ((mean, mean) if arr.std() == 0 else
+                  (float(v) for v in DescrStatsW(arr).tconfint_mean(alpha=1 - confidence)))
+        notes = []
+        if lo < 0:
+            notes.append(f"t interval [{lo:.3g}, {hi:.3g}] clipped at 0 (people told cannot be "
+                         "negative)")
+            lo = 0.0
+        if arr.size < SMALL_SAMPLE:
+            notes.append(f"small sample (n = {arr.size} < {SMALL_SAMPLE}): the t interval of a "
+                         "skewed count is a rough guide")
+        rows.append({"quantity": f"mean_told_{label}", "estimate": mean, "ci_low": lo,
+                     "ci_high": hi, "method": "t interval", "n": str(arr.size),
+                     "note": "; ".join(notes) or None})
     thr = f"{threshold:g}"
     for label, arr in (("negative", neg), ("positive", pos)):
         share, lo, hi, n = share_telling(arr, threshold=threshold, confidence=confidence)
@@ -222,6 +247,7 @@ def catalogue_word_of_mouth(
     import pandas as pd
 
     from cxstats import catalogue
+    from cxstats.catalogue import CONFIDENCE
 
     tn, tp = catalogue.get(told_negative, root=root), catalogue.get(told_positive, root=root)
     sn, sp = catalogue.get(share_negative, root=root), catalogue.get(share_positive, root=root)
@@ -266,6 +292,6 @@ def catalogue_word_of_mouth(
                      "base": s.base,
                      "note": "; ".join(x for x in (share_note, ci_note(s)) if x)})
     for r in rows:
-        r.update(confidence=0.95, source="catalogue")
+        r.update(confidence=CONFIDENCE, source="catalogue")
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"estimate": "float64", "ci_low": "float64", "ci_high": "float64"})
