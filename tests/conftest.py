@@ -1,4 +1,5 @@
-"""Shared fixtures: the optional ../shared folder (seeds and real data sets), a local SparkSession."""
+"""Shared fixtures: the optional ../shared folder (seeds and real data sets), a local SparkSession;
+the hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -65,3 +67,13 @@ def spark() -> Iterator[Any]:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+# Hypothesis profiles: a small, derandomized one for `make test` (same examples on every run) and
+# a long one for a fuzzing session, selected with HYPOTHESIS_PROFILE=long. Tests that set their own
+# max_examples keep it; the others take it from the profile.
+settings.register_profile("default", max_examples=30, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=1_000, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
