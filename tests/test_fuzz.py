@@ -144,15 +144,19 @@ def test_power_valid(p, d, power, alpha, ratio, alternative, n) -> None:
         assert pw["power"].between(0, 1).all()
 
 
-@given(scores=st.lists(st.one_of(st.integers(1, 7), st.none()), max_size=50),
-       segments=st.lists(st.sampled_from(["chat", "phone", None]), min_size=50, max_size=50),
+@given(scores=st.lists(st.one_of(st.integers(1, 7), st.integers(1, 7), st.none()), min_size=2,
+                      max_size=50),
+       segments=st.one_of(st.just([None] * 50),
+                          st.lists(st.sampled_from(["chat", "phone", None]), min_size=50,
+                                   max_size=50)),
        scale=st.sampled_from(["agreement-7", "effort-5"]), confidence=confidences)
 def test_ces_summary_valid(scores, segments, scale, confidence) -> None:
     top = 7 if scale == "agreement-7" else 5
     scores = [None if s is None else min(s, top) for s in scores]
     frame = pd.DataFrame({"ces": pd.array(scores, dtype="Int64"),
                           "seg": segments[:len(scores)]})
-    out = attempt(lambda: ces_summary(frame, segment="seg", scale=scale, confidence=confidence))
+    segment = None if frame["seg"].isna().all() else "seg"
+    out = attempt(lambda: ces_summary(frame, segment=segment, scale=scale, confidence=confidence))
     if out is None:
         return
     in_range(out, "mean", "mean_ci_low", "mean_ci_high", 1, top)
