@@ -132,8 +132,10 @@ class Binary:
 
     def _matches(self, table: pd.DataFrame, value: Any) -> pd.Series:
         values = table[self.column].astype(object)
-        if self.kind == "label":
-            return values.map(lambda v: v is not None and v == v and label_key(v) == label_key(value))
+        if self.kind == "label":  # missing values (None, NaN, pd.NA) never match
+            key = label_key(value)
+            return pd.Series([not pd.isna(v) and label_key(v) == key for v in values],
+                             index=table.index, dtype=bool)
         return values == value
 
     def is_event(self, table: pd.DataFrame) -> pd.Series:
