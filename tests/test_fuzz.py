@@ -231,9 +231,6 @@ def test_pool_proportions_valid(studies, method, confidence) -> None:
     _pool(studies, method, "logit", confidence)
 
 
-@pytest.mark.xfail(strict=True, reason="found by this fuzz test, left to the owner of "
-                   "models/pooling.py: on scale='proportion' the pooled interval leaves [0, 1] "
-                   "(studies 1/2 and 1/3 give ci_low -0.027)")
 @given(studies=studies_strategy, method=st.sampled_from(["dl", "pm"]), confidence=confidences)
 def test_pool_proportions_valid_on_the_proportion_scale(studies, method, confidence) -> None:
     _pool(studies, method, "proportion", confidence)

@@ -239,3 +239,19 @@ def test_meta_regression_leaves_out_studies_without_n_and_checks_its_input():
         meta_regression(MR_STUDIES.head(2), moderators=["wording"])
     with pytest.raises(ValueError, match="confidence"):
         meta_regression(MR_STUDIES, moderators=["year"], confidence=1.5)
+
+
+def test_proportion_scale_interval_stays_in_zero_one_and_says_it_was_clipped():
+    # Found by the fuzz test: 1/2 and 1/3 pooled on the proportion scale; by hand the fixed-effect
+    # Wald interval is p_hat -/+ 1.96 / sqrt(sum w), with w = n / (p (1 - p)).
+    r = pool_proportions([{"study": "a", "count": 1, "n": 2}, {"study": "b", "count": 1, "n": 3}],
+                         scale="proportion")
+    w = np.array([2 / 0.25, 3 / (2 / 9)])
+    p = np.array([0.5, 1 / 3])
+    fixed = (w * p).sum() / w.sum()
+    assert fixed - 1.959964 / math.sqrt(w.sum()) < 0  # the unclipped interval leaves [0, 1]
+    s = r.summary.set_index("model")
+    assert s.loc["fixed", "estimate"] == pytest.approx(fixed)
+    assert (s["ci_low"] >= 0).all() and (s["ci_high"] <= 1).all()
+    assert s.loc["fixed", "ci_low"] == 0.0
+    assert "clipped" in r.note

@@ -264,11 +264,15 @@ def pool_proportions(
          "ci_low": back(frame.loc[label, "ci_low"]), "ci_high": back(frame.loc[label, "ci_upp"]),
          "confidence": float(confidence)}
         for model, label in (("random", random_label), ("fixed", "fixed effect"))])
+    clipped = ""
+    if scale == "proportion" and ((summary["ci_low"] < 0).any() or (summary["ci_high"] > 1).any()):
+        summary[["ci_low", "ci_high"]] = summary[["ci_low", "ci_high"]].clip(0.0, 1.0)
+        clipped = "; the Wald interval on the proportion scale left [0, 1] and was clipped (use logit)"
     homog = res.test_homogeneity()
     q = float(res.q)
     i2 = max(0.0, float(res.i2)) if q > 0 else 0.0  # (Q - df) / Q is undefined at Q = 0
     name = "DerSimonian-Laird" if method == "dl" else "Paule-Mandel"
-    note = f"random-effects ({name}) pool of {k} studies on the {scale} scale{left_out}"
+    note = f"random-effects ({name}) pool of {k} studies on the {scale} scale{left_out}{clipped}"
     return PoolingResult(studies=table, summary=summary, k=k, tau2=tau2,
                          i2=i2, q=q, q_df=int(homog.df),
                          q_pvalue=float(homog.pvalue), method=method, scale=scale,
