@@ -115,10 +115,10 @@ def wilson_interval(value_percent: float, n: int, count: int | None = None,
     stored = stored_intervals().get((k, n, confidence))
     if stored is not None:
         return stored
-    from statsmodels.stats.proportion import proportion_confint
+    from cxstats._intervals import wilson
 
-    lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-    return float(lo) * 100, float(hi) * 100
+    lo, hi = wilson(k, n, confidence)
+    return lo * 100, hi * 100
 
 
 @functools.cache

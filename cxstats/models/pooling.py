@@ -173,7 +173,8 @@ def pool_proportions(
     import numpy as np
     import pandas as pd
     from statsmodels.stats.meta_analysis import combine_effects
-    from statsmodels.stats.proportion import proportion_confint
+
+    from cxstats._intervals import wilson
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -215,8 +216,7 @@ def pool_proportions(
         if n is None:
             row.update(included=False, reason="n unknown: listed, not pooled")
         else:
-            lo, hi = proportion_confint(round(count), int(n), alpha=1 - confidence,
-                                        method="wilson")
+            lo, hi = wilson(round(count), int(n), confidence)
             if scale == "logit":
                 k, m = count, n - count
                 if k == 0 or m == 0:

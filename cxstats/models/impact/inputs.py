@@ -216,7 +216,7 @@ class Input:
         Interval: ``statsmodels.stats.proportion.proportion_confint(count, n,
         method="wilson")``. Draws: ``numpy.random.Generator.beta`` with the Jeffreys posterior.
         """
-        from statsmodels.stats.proportion import proportion_confint
+        from cxstats._intervals import wilson
 
         for name, v in (("count", count), ("n", n)):
             if isinstance(v, bool) or not isinstance(v, int):
@@ -226,8 +226,7 @@ class Input:
         if not 0 <= count <= n:
             raise ValueError(f"count must be between 0 and n ({n}); got {count}")
         check_confidence(confidence)
-        lo, hi = (float(x) for x in proportion_confint(count, n, alpha=1 - confidence,
-                                                         method="wilson"))
+        lo, hi = wilson(count, n, confidence)
         a, b, value = count + 0.5, n - count + 0.5, count / n
         if complement:
             a, b, value, lo, hi = b, a, 1 - value, 1 - hi, 1 - lo
