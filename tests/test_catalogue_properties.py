@@ -50,3 +50,23 @@ def test_escaping_leaves_no_control_or_markup_characters(text):
     assert "\n" not in md
     for ch in "<>*_`[]|":
         assert md.count(ch) == md.count("\\" + ch)
+
+
+def test_cite_text_states_the_value_once_and_apa_has_a_period_after_the_author():
+    from cxstats import catalogue
+    from cxstats.catalogue import fmt_value
+
+    for s in catalogue.statistics():
+        head = cite(s.id, style="text").split(" Source: ")[0]
+        if s.value is not None:
+            value = fmt_value(s.value, s.unit)
+            # Either the claim alone (it gives the value) or the value once, then the claim.
+            assert head in (s.claim.strip(), f"{value}: {s.claim.strip()}"), head
+            assert not (head.startswith(value + ":") and value in s.claim), head
+        apa = cite(s.id, style="apa")
+        year = s.origin.date_published[:4] if s.origin.date_published else "n.d."
+        assert f". ({year})." in apa, apa
+    # Hand check: a group author gets its own period; the claim's "25%" is not repeated.
+    assert cite("hbr-2010-wom-positive-likelihood", style="text").startswith("25% of customers")
+    assert cite("american-express-2014-always-tell-good-46", style="apa").startswith(
+        "American Express. (2014). ")

@@ -30,7 +30,10 @@ def _apa_authors(names: tuple[str, ...], producer: str) -> str:
 def _apa(s: Statistic) -> str:
     o = s.origin
     year = o.date_published[:4] if o.date_published else "n.d."
-    ref = f"{_apa_authors(o.authors, o.producer)} ({year}). {o.title}."
+    author = _apa_authors(o.authors, o.producer)
+    # APA: the author element ends with a period ("Goodman, J." or "TARP. (1980).").
+    author += "" if author.endswith(".") else "."
+    ref = f"{author} ({year}). {o.title}."
     if o.authors:
         ref += f" {o.producer}."
     if o.url:
@@ -41,14 +44,21 @@ def _apa(s: Statistic) -> str:
 def _text(s: Statistic) -> str:
     o = s.origin
     year = o.date_published[:4] if o.date_published else "n.d."
-    value = "Finding (no figure)" if s.value is None else fmt_value(s.value, s.unit)
+    claim = s.claim.strip()
+    # The value is stated once: by the claim when it already gives it, else before the claim.
+    if s.value is None:
+        lead = "Finding (no figure): "
+    else:
+        value = fmt_value(s.value, s.unit)
+        number = value.removeprefix("US$").split(" ")[0].rstrip("%×")
+        lead = "" if value in claim or number in claim else f"{value}: "
     if s.n is not None:
         n = f", n = {s.n:,}"
     elif s.n_basis == "whole-sample" and s.origin.sample_size is not None:
         n = f", a share of all {s.origin.sample_size:,} respondents"
     else:
         n = ", n not stated"
-    return (f"{value}: {s.claim} Source: {o.producer}, \u201c{o.title}\u201d ({year}){n}; "
+    return (f"{lead}{claim} Source: {o.producer}, \u201c{o.title}\u201d ({year}){n}; "
             f"status: {s.status}.")
 
 
@@ -70,7 +80,8 @@ def cite(statistic_id: str, *, style: str = "text") -> str:
     statistic_id : str
         A catalogue id (see ``cxstats list``).
     style : {"text", "apa", "bibtex"}
-        ``text``: the figure, the claim, the source, its year, n and status in one line;
+        ``text``: the claim (the value stated once: by the claim, or before it when the claim
+        does not give it), the source, its year, n and status in one line;
         ``apa``: an APA-like reference of the source report; ``bibtex``: its BibTeX entry
         from ``references.bib``.
 

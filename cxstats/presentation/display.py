@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["html_table"]
+__all__ = ["explorer_frame", "explorer_html", "html_table", "itables_bundle_files",
+           "itables_loader_js", "statistic_href"]
 
 _counter = itertools.count(1)
 
@@ -122,3 +125,159 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None,
     if searchable:
         parts.append(_SCRIPT % {"id": table_id})
     return "".join(parts)
+
+
+#: Columns the catalogue explorer shows; the others are searchable and filterable but hidden
+#: (they are on each statistic's own entry).
+EXPLORER_COLUMNS = ("claim", "value", "status", "producer", "year")
+#: Filter panes of the explorer, in display order.
+EXPLORER_FILTERS = ("status", "topic", "producer_type", "producer", "year", "origin")
+
+_TOPIC_RENDER = """function (data, type) {
+  if (type === "sp") { return data ? data.split("; ") : []; }
+  return data;
+}"""
+
+
+def statistic_href(bib_key: str, statistic_id: str, *, prefix: str = "sources/") -> str:
+    """Link from a book page to a statistic's entry on its source page (fragment = its id).
+
+    Examples
+    --------
+    >>> statistic_href("dixon2010stop", "hbr-2010-wom-negative-likelihood")
+    'sources/dixon2010stop.html#hbr-2010-wom-negative-likelihood'
+    """
+    return f"{prefix}{bib_key}.html#{statistic_id}"
+
+
+def explorer_frame(table: pd.DataFrame, *, prefix: str = "sources/") -> pd.DataFrame:
+    """The catalogue as the explorer shows it: one row per statistic, claim linked to its entry.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`cxstats.catalogue.table` (or a subset of its rows).
+    prefix : str, default "sources/"
+        Path from the page to the source pages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim`` (an escaped HTML link), ``value``, ``status``, ``producer``, ``year``,
+        then the filter-only columns ``id``, ``topic`` (``"; "``-separated), ``producer_type``
+        and ``origin`` (``"seed"`` when the figure reached us through a seed article, else
+        ``"web"``).
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> f = explorer_frame(catalogue.table())
+    >>> list(f.columns)
+    ['claim', 'value', 'status', 'producer', 'year', 'id', 'topic', 'producer_type', 'origin']
+    >>> bool(f["claim"].str.startswith('<a href="sources/').all())
+    True
+    """
+    import pandas as pd
+
+    from cxstats.catalogue import fmt_value
+
+    need = {"id", "claim", "value", "unit", "status", "producer", "producer_type",
+            "published_year", "topics", "seed_file", "bib_key"}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ValueError(f"table is missing the catalogue columns {missing}")
+    links = [f'<a href="{html.escape(statistic_href(b, i, prefix=prefix))}">{html.escape(c)}</a>'
+             for b, i, c in zip(table["bib_key"], table["id"], table["claim"], strict=True)]
+    return pd.DataFrame({
+        "claim": links,
+        "value": [fmt_value(v, u) for v, u in zip(table["value"], table["unit"], strict=True)],
+        "status": table["status"].to_numpy(),
+        "producer": table["producer"].to_numpy(),
+        "year": table["published_year"].astype("string").fillna("unknown").to_numpy(),
+        "id": table["id"].to_numpy(),
+        "topic": table["topics"].fillna("").to_numpy(),
+        "producer_type": table["producer_type"].to_numpy(),
+        "origin": ["seed" if isinstance(s, str) and s else "web" for s in table["seed_file"]],
+    })
+
+
+def explorer_html(table: pd.DataFrame, *, prefix: str = "sources/",
+                  table_id: str = "cx-explorer") -> str:
+    """The catalogue explorer: an itables (DataTables) table with filter panes and a CSV button.
+
+    Filters (DataTables SearchPanes) for status, topic, producer type, producer, year and
+    seed/web origin, a text search over every column (hidden ones included), sortable columns
+    that fit the page, a link from each claim to the statistic's entry, and a CSV download of the
+    filtered rows. The DataTables code is itables' bundled ``dt_bundle.js`` (no CDN): the book
+    serves it from ``_static`` (see :func:`itables_loader_js`).
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> out = explorer_html(catalogue.table())
+    >>> 'id="cx-explorer"' in out and "searchPanes" in out and "https://www.unpkg" not in out
+    True
+    """
+    from itables import JavascriptFunction, to_html_datatable
+
+    frame = explorer_frame(table, prefix=prefix)
+    cols = list(frame.columns)
+    hidden = [cols.index(c) for c in cols if c not in EXPLORER_COLUMNS]
+    panes = [cols.index(c) for c in EXPLORER_FILTERS]
+    return to_html_datatable(
+        frame,
+        table_id=table_id,
+        connected=False,
+        allow_html=True,
+        showIndex=False,
+        classes="display compact cx-explorer",
+        pageLength=25,
+        lengthMenu=[10, 25, 50, 100],
+        layout={"top2": "searchPanes", "topStart": "pageLength", "topEnd": "search",
+                "bottomStart": "info", "bottomEnd": "paging", "top1Start": "buttons"},
+        buttons=[{"extend": "csvHtml5", "text": "Download CSV (filtered rows)",
+                  "filename": "cxstats-catalogue-filtered",
+                  "exportOptions": {"columns": list(range(len(cols))), "orthogonal": "export"}}],
+        searchPanes={"columns": panes, "layout": "columns-3", "cascadePanes": True,
+                     "initCollapsed": False, "threshold": 1, "dtOpts": {"select": {"style": "os"}}},
+        columnDefs=[
+            {"targets": hidden, "visible": False},
+            {"targets": [cols.index("topic")], "render": JavascriptFunction(_TOPIC_RENDER),
+             "searchPanes": {"orthogonal": "sp"}},
+            {"targets": panes, "searchPanes": {"show": True}},
+        ],
+        autoWidth=False,
+        maxBytes=0,
+    )
+
+
+def itables_loader_js(bundle_name: str = "dt_bundle.js") -> str:
+    """A classic script that imports itables' DataTables bundle from beside itself (no CDN).
+
+    Tables made by :func:`explorer_html` wait for it; the book's Sphinx extension writes it as
+    ``_static/cxstats-itables.js`` next to ``dt_bundle.js`` and ``dt_bundle.css``.
+
+    Examples
+    --------
+    >>> "import(" in itables_loader_js() and "http" not in itables_loader_js()
+    True
+    """
+    from itables.javascript import _itables_ready_event, _itables_underscore_version
+
+    key, event = _itables_underscore_version(), _itables_ready_event()
+    return f"""(function () {{
+  if (window.{key}) {{ return; }}
+  var here = document.currentScript.src;
+  var url = here.slice(0, here.lastIndexOf("/") + 1) + {json.dumps(bundle_name)};
+  window.{key} = import(url);
+  window.{key}.then(function () {{ window.dispatchEvent(new Event({json.dumps(event)})); }});
+}})();
+"""
+
+
+def itables_bundle_files() -> tuple[Path, Path]:
+    """itables' bundled DataTables JavaScript and CSS (``dt_bundle.js``, ``dt_bundle.css``)."""
+    import itables
+
+    folder = Path(itables.__file__).parent / "html"
+    return folder / "dt_bundle.js", folder / "dt_bundle.css"
