@@ -51,7 +51,7 @@ unit: env system
 	$(RUN) pytest
 
 nbval: env
-	$(RUN) pytest -p no:cacheprovider --nbval-lax --nbval-current-env book -o addopts="" -o testpaths=book
+	CXSTATS_PAGE_HAS_VEGA=1 $(RUN) pytest -p no:cacheprovider --nbval-lax --nbval-current-env book -o addopts="" -o testpaths=book
 
 browser: book-html system
 	$(RUN) pytest -o addopts="-p no:cacheprovider" tests/browser

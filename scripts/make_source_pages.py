@@ -11,12 +11,14 @@ Usage: python scripts/make_source_pages.py [--check]   (--check: exit 1 if a pag
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from cxstats import catalogue
 from cxstats._generated import sync
+from cxstats.catalogue.citation import cite
 from cxstats.presentation.text import fmt_value, md_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,24 @@ def _link(url: str | None) -> str:
 
 def _quote(text: str) -> str:
     return "> " + md_text(text)
+
+
+def _fence(text: str, info: str) -> list[str]:
+    """A fenced code block that its text cannot close (the fence is longer than any run of `)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{{code-block}} {info}", ":class: cx-cite", text, fence]
+
+
+def _cite_block(s: catalogue.Statistic) -> list[str]:
+    """"Cite this": BibTeX, APA and plain text in tabs, each a code block with a copy button."""
+    lines = ["Cite this statistic:", "", "::::{tab-set}", ":class: cx-cite-tabs"]
+    for label, style, info in (("BibTeX", "bibtex", "bibtex"), ("APA", "apa", "text"),
+                               ("Text", "text", "text")):
+        lines += ["", f":::{{tab-item}} {label}", f":sync: {style}", ""]
+        lines += _fence(cite(s.id, style=style), info)
+        lines += [":::"]
+    return lines + ["::::", ""]
 
 
 def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
@@ -78,7 +98,9 @@ def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
                       + (f" ({md_text(e.note)})" if e.note else ""), ""]
     lines += ["## Statistics", ""]
     for s in stats:
-        lines += [f"### {md_text(s.id)}", "", f"**{md_text(fmt_value(s.value, s.unit))}**: "
+        # A stable anchor: the URL fragment of the entry is the statistic's id (the catalogue
+        # explorer links to it); it is also a Sphinx label, so chapters can {ref} it.
+        lines += [f"({s.id})=", f"### {md_text(s.id)}", "", f"**{md_text(fmt_value(s.value, s.unit))}**: "
                   f"{md_text(s.claim)} {{cite:p}}`{o.bib_key}`", ""]
         n = "not stated for this figure" if s.n is None else f"{s.n:,}"
         items = [
@@ -108,6 +130,7 @@ def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
             lines += ["Discrepancies between the repeated version and the source:", ""]
             lines += [f"- **{md_text(d.kind)}:** {md_text(d.explanation)}" for d in s.discrepancies]
             lines += [""]
+        lines += _cite_block(s)
     return "\n".join(lines).rstrip() + "\n"
 
 

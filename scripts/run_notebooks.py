@@ -5,6 +5,7 @@ Usage: python scripts/run_notebooks.py [book/chapter.ipynb ...]   (default: ever
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from nbclient import NotebookClient
 
 
 def run(path: Path) -> None:
+    # As in the book build: the page supplies the vega bundle, chart outputs leave it out.
+    os.environ["CXSTATS_PAGE_HAS_VEGA"] = "1"
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -28,8 +28,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import altair as alt
@@ -38,9 +40,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BUNDLE_NAME",
     "BUNDLE_REVISION",
+    "EMBED_ACTIONS",
+    "PAGE_BUNDLE_ENV",
     "STATUS_COLORS",
     "STATUS_ORDER",
     "Chart",
+    "chart_csv",
     "circulation_chart",
     "claims_chart",
     "discrepancies_chart",
@@ -61,16 +66,32 @@ BUNDLE_REVISION = 2
 STATUS_ORDER = ("confirmed", "partly-confirmed", "not-confirmed", "retracted")
 STATUS_COLORS = ("#1b7837", "#7fbf7b", "#c2a5cf", "#762a83")
 
+#: vega-embed's actions: PNG and SVG export work offline; "view source", "view compiled" and
+#: "open in editor" need the network or are noise, so they stay off.
+EMBED_ACTIONS = {"export": {"png": True, "svg": True}, "source": False, "compiled": False,
+                 "editor": False}
+
 _EMBED = """<script>
 (function () {
   var spec = %(spec)s;
   function draw() {
-    window.vegaEmbed("#%(id)s", spec, {actions: false, renderer: "svg"})
+    if (typeof window.vegaEmbed !== "function") {
+      console.error("cxstats chart %(id)s: vega-embed is not loaded; use charts.show() or a page "
+                    + "that loads %(bundle)s");
+      return;
+    }
+    window.vegaEmbed("#%(id)s", spec, {actions: %(actions)s, renderer: "svg",
+                                       downloadFileName: "%(name)s"})
       .catch(function (err) { console.error("cxstats chart %(id)s: " + err); });
   }
   if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }
 })();
 </script>"""
+
+#: Environment variable: when set (the book build and ``make notebooks`` set it), the page
+#: supplies the vega bundle and :func:`show` leaves it out of the notebook output.
+PAGE_BUNDLE_ENV = "CXSTATS_PAGE_HAS_VEGA"
+_bundle_shown = False
 
 
 def vegalite_version() -> str:
@@ -172,8 +193,48 @@ def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
     ident = "cx-chart-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in chart_id)
     title = _title(chart)
     label = f' role="img" aria-label="{html.escape(title)}"' if title else ""
-    return (f'<div class="cx-chart" id="{ident}"{label}></div>\n'
-            + _EMBED % {"spec": spec, "id": ident})
+    name = _slug(title) or ident
+    csv = chart_csv(chart)
+    link = ""
+    if csv:
+        href = "data:text/csv;charset=utf-8," + quote(csv)
+        link = (f'<p class="cx-downloads"><a class="cx-download cx-chart-csv" download="{name}.csv" '
+                f'href="{href}">Chart data (CSV)</a></p>\n')
+    return (f'<div class="cx-chart" id="{ident}"{label}></div>\n' + link
+            + _EMBED % {"spec": spec, "id": ident, "name": name, "bundle": BUNDLE_NAME,
+                        "actions": json.dumps(EMBED_ACTIONS, sort_keys=True)})
+
+
+def _slug(text: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(p for p in out.split("-") if p)[:60]
+
+
+def chart_csv(chart: alt.TopLevelMixin) -> str:
+    """The data behind a chart as CSV: its largest inline data set (``""`` if it has none).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> c = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(x="x", y="y")
+    >>> print(chart_csv(c))
+    x,y
+    a,1
+    b,2
+    <BLANKLINE>
+    """
+    import pandas as pd
+
+    spec = chart.to_dict()
+    tables = list((spec.get("datasets") or {}).values())
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        tables.append(data["values"])
+    tables = [t for t in tables if isinstance(t, list) and t]
+    if not tables:
+        return ""
+    return pd.DataFrame(max(tables, key=len)).to_csv(index=False, lineterminator="\n")
 
 
 def _title(chart: Any) -> str:
@@ -198,10 +259,10 @@ class Chart:
         return f"<cxstats chart{': ' + str(title) if isinstance(title, str) else ''}>"
 
     def _repr_html_(self) -> str:
-        return to_html(self.chart)
+        return _with_bundle(to_html(self.chart))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/html": to_html(self.chart), "text/plain": repr(self)}
+        bundle: dict[str, Any] = {"text/html": self._repr_html_(), "text/plain": repr(self)}
         if self.fallback:
             import base64
 
@@ -210,11 +271,30 @@ class Chart:
         return bundle
 
 
+def _with_bundle(body: str) -> str:
+    """Prefix the vega bundle to the first chart output of a session, unless a page supplies it.
+
+    In JupyterLab, and in a notebook saved as HTML and opened with no network, the chart draws
+    from that inline copy (later charts of the session use the same ``window.vegaEmbed``). The
+    book and ``make notebooks`` set :data:`PAGE_BUNDLE_ENV`: the page loads the bundle once.
+    """
+    global _bundle_shown
+    if os.environ.get(PAGE_BUNDLE_ENV) or _bundle_shown:
+        return body
+    code = javascript_bundle().replace("</script", "<\\/script")
+    _bundle_shown = True
+    return f"<script>if (!window.vegaEmbed) {{\n{code}\n}}</script>\n{body}"
+
+
 def show(chart: alt.TopLevelMixin, *, fallback: bool = True) -> Chart:
     """Wrap a chart for display in a book notebook (make it the last expression of a cell).
 
     The HTML builder uses the ``text/html`` output (interactive, offline); builders that cannot
-    run JavaScript (LaTeX/PDF) use the ``image/png`` fallback made by vl-convert.
+    run JavaScript (LaTeX/PDF) use the ``image/png`` fallback made by vl-convert. Outside the
+    book (JupyterLab, a notebook saved as HTML) the first chart of a session carries the vega
+    bundle itself, so it draws with no network; the book sets :data:`PAGE_BUNDLE_ENV` and
+    serves the bundle once per page instead. Each chart offers PNG and SVG export (vega-embed's
+    menu) and its data as CSV (:func:`chart_csv`).
 
     Examples
     --------

@@ -1,4 +1,8 @@
-"""HTML for the handbook: a searchable, sortable table that works offline (no CDN, no library).
+"""HTML for the handbook: tables that work offline (no CDN) and the catalogue explorer.
+
+:func:`html_table` is a small searchable, sortable table with a CSV download, written here;
+:func:`explorer_html` is the catalogue explorer, made with itables (DataTables with its
+SearchPanes and Buttons extensions, served from the itables wheel).
 
 Every cell is HTML-escaped, so a record whose text contains ``<script>`` shows as text.
 """
@@ -10,6 +14,7 @@ import itertools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,9 +80,16 @@ def _cell(value: object) -> tuple[str, str | None]:
     return html.escape(str(value)), None
 
 
+def _slug(text: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(p for p in out.split("-") if p)[:60]
+
+
 def html_table(frame: pd.DataFrame, *, caption: str | None = None,
-               searchable: bool = True) -> str:
+               searchable: bool = True, filename: str | None = None) -> str:
     """Render a DataFrame as an escaped HTML table with an offline filter box and sortable headers.
+
+    Every table carries a link that downloads its rows as CSV (a ``data:`` URL, no server).
 
     Parameters
     ----------
@@ -87,6 +99,8 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None,
         A caption above the table.
     searchable : bool, default True
         Add the filter box and the click-to-sort script.
+    filename : str, optional
+        Name of the CSV download; default made from the caption (else ``table.csv``).
 
     Returns
     -------
@@ -111,6 +125,10 @@ def html_table(frame: pd.DataFrame, *, caption: str | None = None,
     if searchable:
         parts.append('<input class="cx-filter" type="search" placeholder="Filter rows..." '
                      'aria-label="Filter rows"> <span class="cx-count"></span>')
+    name = filename or (_slug(caption) + ".csv" if caption and _slug(caption) else "table.csv")
+    href = "data:text/csv;charset=utf-8," + quote(frame.to_csv(index=False, lineterminator="\n"))
+    parts.append(f' <a class="cx-download cx-table-csv" download="{html.escape(name)}" '
+                 f'href="{html.escape(href)}">Download CSV</a>')
     parts.append('<div class="cx-scroll"><table class="table cx-data"><thead><tr>')
     parts += [f"<th>{html.escape(str(c))}</th>" for c in frame.columns]
     parts.append("</tr></thead><tbody>")
