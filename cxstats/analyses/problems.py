@@ -77,6 +77,24 @@ class ProblemsResult:
     n_excluded: int
 
 
+    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
+    def __repr__(self) -> str:
+        from cxstats.presentation.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from cxstats.presentation.display import result_html
+
+        return result_html(self)
+
+    def chart(self, *, title: str | None = None) -> Any:
+        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.problems_chart`)."""
+        from cxstats.presentation.charts import problems_chart
+
+        return problems_chart(self, title=title)
+
+
 def _label(value: int, cap: int | None) -> str:
     return f"{cap}+" if cap is not None and value >= cap else str(value)
 

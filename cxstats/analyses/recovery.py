@@ -64,6 +64,24 @@ class RecoveryResult:
     n_excluded: int
 
 
+    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
+    def __repr__(self) -> str:
+        from cxstats.presentation.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from cxstats.presentation.display import result_html
+
+        return result_html(self)
+
+    def chart(self, *, title: str | None = None) -> Any:
+        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.recovery_chart`)."""
+        from cxstats.presentation.charts import recovery_chart
+
+        return recovery_chart(self, title=title)
+
+
 def dispute_by_response(
     complaints: Any,
     *,

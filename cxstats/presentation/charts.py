@@ -49,11 +49,16 @@ __all__ = [
     "circulation_chart",
     "claims_chart",
     "discrepancies_chart",
+    "forgiveness_chart",
     "javascript_bundle",
+    "problems_chart",
+    "recovery_chart",
     "save_static",
     "show",
     "spec_json",
+    "statistic_chart",
     "to_html",
+    "tornado_chart",
     "vegalite_version",
 ]
 
@@ -478,3 +483,230 @@ def circulation_chart(frame: pd.DataFrame, *, title: str | None = None) -> alt.C
     ).properties(width="container", height=alt.Step(28),
                  autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(title=title) if title else chart
+
+
+# --- Charts of result objects (what their ``.chart()`` returns; the book uses the same) -------
+
+def _interval_tooltip(label: tuple[str, str], fields: list[tuple[str, str, str]]) -> list:
+    import altair as alt
+
+    return [alt.Tooltip(f"{label[0]}:N", title=label[1])] + [
+        alt.Tooltip(f"{f}:Q", title=t, format=fmt) for f, t, fmt in fields]
+
+
+def problems_chart(result: Any, *, title: str | None = None,
+                   x_title: str = "Problems experienced",
+                   y_title: str = "Share with the outcome") -> alt.LayerChart:
+    """Outcome rate by number of problems with its interval; tooltips give n, events and lift.
+
+    Parameters
+    ----------
+    result : cxstats.analyses.ProblemsResult
+    title, x_title, y_title : str, optional
+
+    Examples
+    --------
+    >>> from cxstats.analyses import outcome_by_problems
+    >>> from cxstats.datasets import load_customers
+    >>> res = outcome_by_problems(load_customers(), problems="problems",
+    ...                           outcome="price_sensitive", cap=3)
+    >>> [layer["mark"]["type"] for layer in problems_chart(res).to_dict()["layer"]]
+    ['rule', 'point']
+    """
+    import altair as alt
+
+    data = result.rates.rename(columns={"problems": "label"}).copy()
+    lift = result.lift.set_index("problems")
+    data["lift"] = [
+        "baseline" if lab not in lift.index else
+        (f"risk ratio {lift.loc[lab, 'risk_ratio']:.2f} ({lift.loc[lab, 'risk_ratio_low']:.2f} to "
+         f"{lift.loc[lab, 'risk_ratio_high']:.2f}), {100 * lift.loc[lab, 'difference']:+.1f} points")
+        for lab in data["label"]]
+    pct = f"{100 * result.confidence:.0f}%"
+    x = alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0))
+    tip = [alt.Tooltip("label:N", title=x_title), alt.Tooltip("n:Q", title="n", format=","),
+           alt.Tooltip("events:Q", title="with outcome", format=","),
+           alt.Tooltip("rate:Q", title="rate", format=".1%"),
+           alt.Tooltip("rate_low:Q", title=f"{pct} CI low", format=".1%"),
+           alt.Tooltip("rate_high:Q", title=f"{pct} CI high", format=".1%"),
+           alt.Tooltip("lift:N", title="lift over zero")]
+    bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(x=x, y="rate_low:Q", y2="rate_high:Q",
+                                                          tooltip=tip)
+    points = alt.Chart(data).mark_point(filled=True, size=90).encode(
+        x=x, y=alt.Y("rate:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True)),
+        tooltip=tip)
+    chart = (bars + points).properties(width="container", height=280)
+    return chart.properties(title=title) if title else chart
+
+
+def forgiveness_chart(result: Any, *, title: str | None = None) -> alt.LayerChart:
+    """Bad-CSAT rate by first-contact sentiment with its interval (first group only with ``by``).
+
+    Examples
+    --------
+    >>> from cxstats.analyses import forgiveness_rate
+    >>> from cxstats.datasets import load_tickets
+    >>> res = forgiveness_rate(load_tickets())
+    >>> forgiveness_chart(res).to_dict()["layer"][1]["encoding"]["y"]["field"]
+    'bad_rate'
+    """
+    import altair as alt
+
+    data = result.by_sentiment.copy()
+    pct = f"{100 * result.confidence:.0f}%"
+    tip = [alt.Tooltip("initial_sentiment:N", title="First-contact sentiment"),
+           alt.Tooltip("n:Q", title="Rated tickets", format=","),
+           alt.Tooltip("bad:Q", title="Bad ratings"),
+           alt.Tooltip("bad_rate:Q", title="Bad-CSAT rate", format=".1%"),
+           alt.Tooltip("bad_rate_low:Q", title=f"{pct} CI low", format=".1%"),
+           alt.Tooltip("bad_rate_high:Q", title=f"{pct} CI high", format=".1%")]
+    order = [s for s in ("negative", "neutral", "positive") if s in set(data["initial_sentiment"])]
+    order += sorted(set(data["initial_sentiment"]) - set(order))
+    x = alt.X("initial_sentiment:N", title="First-contact sentiment", sort=order,
+              axis=alt.Axis(labelAngle=0))
+    color = alt.Color("initial_sentiment:N", legend=None,
+                      scale=alt.Scale(domain=["negative", "neutral", "positive"],
+                                      range=["#b2182b", "#878787", "#2166ac"]))
+    chart = (alt.Chart(data).mark_rule(strokeWidth=2).encode(
+                 x=x, y="bad_rate_low:Q", y2="bad_rate_high:Q", color=color, tooltip=tip)
+             + alt.Chart(data).mark_point(filled=True, size=110).encode(
+                 x=x, y=alt.Y("bad_rate:Q", title="Bad-CSAT rate", axis=alt.Axis(format="%"),
+                              scale=alt.Scale(zero=True)), color=color, tooltip=tip)
+             ).properties(width=260, height=260)
+    return chart.properties(title=title or "Bad-CSAT rate by first-contact sentiment")
+
+
+def recovery_chart(result: Any, *, title: str | None = None) -> alt.LayerChart:
+    """Dispute rate by company response with its interval, and the pooled relief / no-relief rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxstats.analyses import dispute_by_response
+    >>> complaints = pd.DataFrame({
+    ...     "Company response to consumer": ["Closed with monetary relief"] * 4
+    ...                                     + ["Closed with explanation"] * 4,
+    ...     "Consumer disputed?": ["No", "No", "No", "Yes", "Yes", "Yes", "No", "No"]})
+    >>> res = dispute_by_response(complaints)
+    >>> recovery_chart(res).to_dict()["layer"][1]["encoding"]["x"]["field"]
+    'dispute_rate'
+    """
+    import altair as alt
+    import pandas as pd
+
+    con = result.contrast.iloc[0]
+    pooled = []
+    for key, label in (("relief", "relief"), ("no_relief", "no relief")):
+        members = int((result.by_response["relief"] == key).sum())
+        pooled.append({
+            "response": f"any {label} ({members} responses pooled)" if key == "relief"
+            else f"{label} ({members} responses pooled)",
+            "relief": key, "n": int(con[f"n_{key}"]), "disputed": int(con[f"disputed_{key}"]),
+            "dispute_rate": float(con[f"dispute_rate_{key}"]),
+            # The dispute rate is 1 - the forgiveness rate: its interval is the mirrored one.
+            "dispute_rate_low": 1 - float(con[f"forgiveness_{key}_high"]),
+            "dispute_rate_high": 1 - float(con[f"forgiveness_{key}_low"]), "kind": "pooled"})
+    data = pd.concat([result.by_response.assign(kind="response"), pd.DataFrame(pooled)],
+                     ignore_index=True)
+    data["group"] = data["relief"].map({"relief": "relief", "no_relief": "no relief",
+                                        "other": "other"})
+    order = data.sort_values(["kind", "relief", "dispute_rate"],
+                             ascending=[False, False, True])["response"]
+    pct = f"{100 * result.confidence:.0f}%"
+    tip = [alt.Tooltip("response:N", title="Company response"),
+           alt.Tooltip("group:N", title="Group"),
+           alt.Tooltip("n:Q", title="Complaints with a dispute value", format=","),
+           alt.Tooltip("disputed:Q", title="Disputed", format=","),
+           alt.Tooltip("dispute_rate:Q", title="Dispute rate", format=".1%"),
+           alt.Tooltip("dispute_rate_low:Q", title=f"{pct} CI low", format=".1%"),
+           alt.Tooltip("dispute_rate_high:Q", title=f"{pct} CI high", format=".1%")]
+    y = alt.Y("response:N", title=None, sort=list(order), axis=alt.Axis(labelLimit=320))
+    color = alt.Color("group:N", title="Response",
+                      scale=alt.Scale(domain=["relief", "no relief"], range=["#1b7837", "#b2182b"]))
+    rules = alt.Chart(data).mark_rule(strokeWidth=2).encode(
+        y=y, x="dispute_rate_low:Q", x2="dispute_rate_high:Q", color=color, tooltip=tip)
+    pts = alt.Chart(data).mark_point(filled=True, size=110).encode(
+        y=y, x=alt.X("dispute_rate:Q", title="Share of complaints disputed",
+                     axis=alt.Axis(format="%"), scale=alt.Scale(zero=True)),
+        color=color, shape=alt.Shape("kind:N", title=None, scale=alt.Scale(
+            domain=["response", "pooled"], range=["circle", "diamond"])), tooltip=tip)
+    chart = (rules + pts).properties(width="container", height=alt.Step(34))
+    return chart.properties(title=title) if title else chart
+
+
+def tornado_chart(sensitivity: pd.DataFrame, *, output: str = "Revenue lost",
+                  title: str | None = None) -> alt.LayerChart:
+    """Tornado chart of a sensitivity table (one input at a time at its low and high value).
+
+    Parameters
+    ----------
+    sensitivity : pandas.DataFrame
+        ``ImpactResult.sensitivity``: ``input, source, low, high, output_low, output_central,
+        output_high, rank``.
+
+    Examples
+    --------
+    >>> from cxstats.models.impact import impact
+    >>> res = impact(customers=10_000, revenue_per_customer=500, draws=200, seed=1)
+    >>> tornado_chart(res.sensitivity).to_dict()["layer"][0]["mark"]["type"]
+    'bar'
+    """
+    import altair as alt
+    import pandas as pd
+
+    rows = []
+    for r in sensitivity.itertuples(index=False):
+        for end, value, out in (("low", r.low, r.output_low), ("high", r.high, r.output_high)):
+            rows.append({"input": r.input, "source": r.source, "end": f"input at its {end} value",
+                         "input_value": value, "central_output": r.output_central, "output": out,
+                         "change": out - r.output_central, "rank": r.rank})
+    data = pd.DataFrame(rows)
+    y = alt.Y("input:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y, x=alt.X("output:Q", title=output, axis=alt.Axis(format=",.0f")),
+        x2="central_output:Q",
+        color=alt.Color("end:N", title=None, scale=alt.Scale(range=["#2166ac", "#b2182b"])),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("end:N", title="Setting"),
+                 alt.Tooltip("input_value:Q", title="Input value", format=".3g"),
+                 alt.Tooltip("output:Q", title=output, format=",.0f"),
+                 alt.Tooltip("change:Q", title="Change from central", format="+,.0f")])
+    centre = alt.Chart(data).mark_rule(color="#333333").encode(x="mean(central_output):Q")
+    return (bars + centre).properties(
+        width="container", height=alt.Step(34),
+        title=title or f"Sensitivity of {output.lower()}, one input at a time")
+
+
+def statistic_chart(statistic: Any) -> alt.LayerChart:
+    """One catalogue statistic: its value, and its interval where the base size is known.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> s = catalogue.get("hbr-2010-wom-negative-likelihood")
+    >>> statistic_chart(s).to_dict()["layer"][1]["mark"]["type"]
+    'point'
+    """
+    import altair as alt
+    import pandas as pd
+
+    from cxstats.catalogue import fmt_value
+
+    s = statistic
+    data = pd.DataFrame([{
+        "id": s.id, "claim": s.claim, "value": s.value, "shown": fmt_value(s.value, s.unit),
+        "low": s.ci_low if s.ci_low is not None else s.value,
+        "high": s.ci_high if s.ci_high is not None else s.value,
+        "status": s.status, "producer": s.origin.producer,
+        "n": "unknown" if s.n is None else f"{s.n:,}"}])
+    percent = s.unit == "percent"
+    x = alt.X("value:Q", title=fmt_value(s.value, s.unit) if not percent else "Percent",
+              scale=alt.Scale(domain=[0, 100]) if percent else alt.Undefined)
+    tip = [alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("shown:N", title="Value"),
+           alt.Tooltip("n:N", title="n"), alt.Tooltip("status:N", title="Status"),
+           alt.Tooltip("producer:N", title="Source"), alt.Tooltip("id:N", title="Id")]
+    rule = alt.Chart(data).mark_rule(strokeWidth=3).encode(x=alt.X("low:Q"), x2="high:Q",
+                                                          tooltip=tip)
+    point = alt.Chart(data).mark_point(filled=True, size=120).encode(
+        x=x, color=alt.Color("status:N", scale=_status_scale(), legend=None), tooltip=tip)
+    return (rule + point).properties(width="container", height=40, title=s.id)

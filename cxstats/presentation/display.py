@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["explorer_frame", "explorer_html", "html_table", "itables_bundle_files",
-           "itables_loader_js", "statistic_href"]
+           "itables_loader_js", "result_html", "result_repr", "statistic_href", "statistic_html",
+           "statistic_repr"]
 
 _counter = itertools.count(1)
 
@@ -299,3 +300,120 @@ def itables_bundle_files() -> tuple[Path, Path]:
 
     folder = Path(itables.__file__).parent / "html"
     return folder / "dt_bundle.js", folder / "dt_bundle.css"
+
+
+# --- Notebook display of result objects (their __repr__ / _repr_html_ delegate here) ----------
+
+def _frames_and_scalars(result: object) -> tuple[dict, dict]:
+    import dataclasses
+
+    import pandas as pd
+
+    frames, scalars = {}, {}
+    for f in dataclasses.fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, pd.DataFrame):
+            frames[f.name] = value
+        elif value is None or isinstance(value, str | int | float | bool):
+            scalars[f.name] = value
+    return frames, scalars
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
+
+
+def result_repr(result: object) -> str:
+    """A short one-line ``repr`` of an analysis or model result: its numbers and table sizes.
+
+    Examples
+    --------
+    >>> from cxstats.analyses import forgiveness_rate
+    >>> from cxstats.datasets import load_tickets
+    >>> text = result_repr(forgiveness_rate(load_tickets()))
+    >>> text.startswith("ForgivenessResult(confidence=0.95, alternative='two-sided', n_tickets=3,000")
+    True
+    >>> text.endswith("; by_sentiment: 3 rows, contrast: 1 row)")
+    True
+    """
+    frames, scalars = _frames_and_scalars(result)
+    inner = ", ".join(f"{k}={_scalar(v)}" for k, v in scalars.items())
+    tables = ", ".join(f"{k}: {len(v)} row{'s' if len(v) != 1 else ''}" for k, v in frames.items())
+    return f"{type(result).__name__}({inner}{'; ' if inner and tables else ''}{tables})"
+
+
+def result_html(result: object, *, digits: int = 4) -> str:
+    """HTML for a result in a notebook: its numbers, then each of its tables (rounded).
+
+    Every table has its CSV download (:func:`html_table`).
+
+    Examples
+    --------
+    >>> from cxstats.analyses import forgiveness_rate
+    >>> from cxstats.datasets import load_tickets
+    >>> out = result_html(forgiveness_rate(load_tickets()))
+    >>> out.count("<table"), "by_sentiment" in out
+    (2, True)
+    """
+    frames, scalars = _frames_and_scalars(result)
+    parts = [f'<div class="cx-result"><p><strong>{html.escape(type(result).__name__)}</strong>']
+    if scalars:
+        parts.append(": " + ", ".join(f"{html.escape(k)} = {html.escape(_scalar(v))}"
+                                      for k, v in scalars.items()))
+    parts.append("</p>")
+    for name, frame in frames.items():
+        parts.append(html_table(frame.round(digits), caption=name, searchable=False,
+                                filename=f"{name}.csv"))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def statistic_repr(statistic: object) -> str:
+    """A short ``repr`` of a catalogue statistic.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> print(statistic_repr(catalogue.get("hbr-2010-wom-negative-likelihood")))
+    Statistic('hbr-2010-wom-negative-likelihood', 65%, n unknown, partly-confirmed,
+              Harvard Business Review 2010)
+    """
+    from cxstats.catalogue import fmt_value
+
+    s = statistic
+    n = "n unknown" if s.n is None else f"n = {s.n:,}"
+    year = (s.origin.date_published or "n.d.")[:4]
+    return (f"Statistic({s.id!r}, {fmt_value(s.value, s.unit)}, {n}, {s.status}, "
+            f"{s.origin.producer} {year})")
+
+
+def statistic_html(statistic: object) -> str:
+    """A statistic as a two-column HTML table: claim, value, interval, base, status, source.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> out = statistic_html(catalogue.get("hbr-2010-wom-negative-likelihood"))
+    >>> "partly-confirmed" in out and "<table" in out
+    True
+    """
+    import pandas as pd
+
+    from cxstats.catalogue import fmt_value
+
+    s = statistic
+    o = s.origin
+    rows = [("id", s.id), ("claim", s.claim), ("value", fmt_value(s.value, s.unit)),
+            ("interval", "" if s.ci_low is None else f"{s.ci_low:.1f} to {s.ci_high:.1f}%"),
+            ("n", "unknown" if s.n is None else f"{s.n:,}"), ("base", s.base),
+            ("status", s.status), ("source", f"{o.producer}: {o.title}"),
+            ("published", o.date_published or "unknown"), ("url", o.url or "unknown"),
+            ("discrepancies", str(len(s.discrepancies)))]
+    return html_table(pd.DataFrame(rows, columns=["field", "value"]), searchable=False,
+                      filename=f"{s.id}.csv")

@@ -74,6 +74,23 @@ class ImpactResult:
         base = float(self.inputs.set_index("input").loc["customers", "value"])
         return lost / base if base > 0 else math.nan
 
+    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
+    def __repr__(self) -> str:
+        from cxstats.presentation.display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        from cxstats.presentation.display import result_html
+
+        return result_html(self)
+
+    def chart(self, **options: Any) -> Any:
+        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.tornado_chart`)."""
+        from cxstats.presentation.charts import tornado_chart
+
+        return tornado_chart(self.sensitivity, **options)
+
 
 def _central(inputs: Mapping[str, Input]) -> dict[str, float | None]:
     return {n: (None if i.distribution == "derived" else i.value) for n, i in inputs.items()}
