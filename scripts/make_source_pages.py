@@ -57,7 +57,7 @@ def _cite_block(s: catalogue.Statistic) -> list[str]:
         lines += ["", f":::{{tab-item}} {label}", f":sync: {style}", ""]
         lines += _fence(cite(s.id, style=style), info)
         lines += [":::"]
-    return lines + ["::::", ""]
+    return [*lines, "::::", ""]
 
 
 def render(origin: catalogue.Origin, stats: list[catalogue.Statistic]) -> str:
