@@ -85,11 +85,11 @@ class ForgivenessResult:
 
         return result_html(self)
 
-    def chart(self, *, title: str | None = None) -> Any:
+    def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.forgiveness_chart`)."""
         from cxstats.presentation.charts import forgiveness_chart
 
-        return forgiveness_chart(self, title=title)
+        return forgiveness_chart(self, **options)
 
 
 def forgiveness_rate(

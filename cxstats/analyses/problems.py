@@ -88,11 +88,11 @@ class ProblemsResult:
 
         return result_html(self)
 
-    def chart(self, *, title: str | None = None) -> Any:
+    def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.problems_chart`)."""
         from cxstats.presentation.charts import problems_chart
 
-        return problems_chart(self, title=title)
+        return problems_chart(self, **options)
 
 
 def _label(value: int, cap: int | None) -> str:

@@ -75,11 +75,11 @@ class RecoveryResult:
 
         return result_html(self)
 
-    def chart(self, *, title: str | None = None) -> Any:
+    def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.recovery_chart`)."""
         from cxstats.presentation.charts import recovery_chart
 
-        return recovery_chart(self, title=title)
+        return recovery_chart(self, **options)
 
 
 def dispute_by_response(

@@ -596,11 +596,9 @@ def recovery_chart(result: Any, *, title: str | None = None) -> alt.LayerChart:
 
     con = result.contrast.iloc[0]
     pooled = []
-    for key, label in (("relief", "relief"), ("no_relief", "no relief")):
-        members = int((result.by_response["relief"] == key).sum())
+    for key, label in (("relief", "any relief (pooled)"), ("no_relief", "no relief (pooled)")):
         pooled.append({
-            "response": f"any {label} ({members} responses pooled)" if key == "relief"
-            else f"{label} ({members} responses pooled)",
+            "response": label,
             "relief": key, "n": int(con[f"n_{key}"]), "disputed": int(con[f"disputed_{key}"]),
             "dispute_rate": float(con[f"dispute_rate_{key}"]),
             # The dispute rate is 1 - the forgiveness rate: its interval is the mirrored one.
