@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from cxstats.presentation.display import html_table
-from tests.browser.conftest import HTML, SHOTS, open_page as _open
+from tests.browser.conftest import HTML, SHOTS
+from tests.browser.conftest import open_page as _open
 
 pytestmark = pytest.mark.browser
 

@@ -184,7 +184,7 @@ def test_catalogue_and_notebook_downloads(browser, serve):
         with zipfile.ZipFile(io.BytesIO(package)) as zf:
             meta = json.loads(zf.read("cxstats-catalogue/datapackage.json"))
             stats = pd.read_csv(zf.open("cxstats-catalogue/statistics.csv"))
-        assert [r["name"] for r in meta["resources"]][0] == "statistics"
+        assert meta["resources"][0]["name"] == "statistics"
         assert sorted(stats["id"]) == sorted(catalogue.table()["id"])
         flat = pd.read_csv(io.BytesIO(_download(page, page.locator("a[href$='cxstats-catalogue.csv']"))))
         pd.testing.assert_frame_equal(flat, stats)
@@ -198,7 +198,7 @@ def test_catalogue_and_notebook_downloads(browser, serve):
 
 
 def test_sidebar_does_not_open_the_source_pages(browser, serve):
-    page, errors, foreign = open_page(browser, _url(serve, CATALOGUE))
+    page, _, _ = open_page(browser, _url(serve, CATALOGUE))
     try:
         visible = page.locator("nav.bd-links a[href*='sources/']:visible")
         assert visible.count() == 0

@@ -1,0 +1,87 @@
+"""The calculator's formula (cxstats.models.impact_formula) equals the model's evaluate()."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from cxstats.models import impact_formula as f
+from cxstats.models.impact import evaluate
+
+
+def _draw(rng: np.random.Generator, method: str) -> dict[str, float]:
+    v = {name: float(rng.uniform(0, 1)) for name in f.inputs(method)}
+    v["customers"] = float(rng.integers(1, 1_000_000))
+    v["revenue_per_customer"] = float(rng.uniform(1, 5_000))
+    for name in ("told_silent", "told_unresolved", "told_mollified", "told_resolved"):
+        v[name] = float(rng.integers(0, 30))
+    return v
+
+
+@pytest.mark.parametrize("method", ["absolute", "incremental"])
+def test_formula_equals_evaluate_on_random_inputs(method):
+    rng = np.random.default_rng(20261128)
+    for _ in range(200):
+        v = _draw(rng, method)
+        want = evaluate(v, method=method)
+        got = f.evaluate_formula(v, method=method)
+        for name in f.CALCULATOR_OUTPUTS:
+            if math.isnan(want[name]):
+                assert math.isnan(got[name]), name
+            else:
+                assert got[name] == pytest.approx(want[name], rel=1e-12, abs=1e-9), name
+
+
+@pytest.mark.parametrize("method", ["absolute", "incremental"])
+def test_inlined_vega_expressions_equal_evaluate(method):
+    rng = np.random.default_rng(7)
+    exprs = f.vega_expressions(method)
+    for _ in range(50):
+        v = _draw(rng, method)
+        want = evaluate(v, method=method)
+        for name, expr in exprs.items():
+            got = _vega_value(expr, v)
+            if math.isnan(want[name]):
+                assert math.isnan(got), name
+            else:
+                assert got == pytest.approx(want[name], rel=1e-12, abs=1e-9), name
+
+
+def _vega_value(expr: str, v: dict[str, float]) -> float:
+    """Evaluate a Vega expression of the calculator: JavaScript's ternary as Python's."""
+    py = expr.replace("NaN", "float('nan')")
+    # Turn every "(c > 0 ? a : b)" into "(a if c > 0 else b)", innermost first.
+    pattern = re.compile(r"\(\(([^?:]+?)\) > 0 \? ([^?:]+?) : float\('nan'\)\)")
+    while "?" in py:
+        py, count = pattern.subn(r"(\2 if (\1) > 0 else float('nan'))", py)
+        assert count, py
+    return float(eval(py, {"__builtins__": {"float": float}}, dict(v)))
+
+
+def test_formula_hand_arithmetic():
+    # 1,000 customers, 50% with a problem, 20% of those complain, all complaints unresolved:
+    # silent 400 lose 1 - 0.1 = 0.9 -> 360; complainers 100 lose 1 - 0.3 = 0.7 -> 70; 430 lost.
+    v = dict.fromkeys(f.inputs(), 0.0)
+    v.update(customers=1000, revenue_per_customer=10, problem_rate=0.5, complaint_rate=0.2,
+             share_unresolved=1, loyalty_silent=0.1, loyalty_unresolved=0.3)
+    out = f.evaluate_formula(v)
+    assert out["customers_lost"] == pytest.approx(430)
+    assert out["revenue_lost"] == pytest.approx(4300)
+    assert out["share_of_loss_silent"] == pytest.approx(360 / 430)
+
+
+def test_expressions_use_only_shared_arithmetic():
+    for expr in f.vega_expressions().values():
+        assert set(expr.replace("NaN", "")) <= set("abcdefghijklmnopqrstuvwxyz_0123456789 +-*/().?:>")
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="method must be one of absolute, incremental"):
+        f.formula("relative")
+    with pytest.raises(ValueError, match="unknown outputs"):
+        f.vega_expressions(outputs=("margin_lost_typo",))
+    v = dict.fromkeys(f.inputs(), 0.0)
+    assert math.isnan(f.evaluate_formula(v)["share_of_loss_silent"])
