@@ -28,7 +28,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -40,11 +42,13 @@ if TYPE_CHECKING:
 __all__ = [
     "BUNDLE_NAME",
     "BUNDLE_REVISION",
+    "CALCULATOR_LABELS",
     "EMBED_ACTIONS",
     "PAGE_BUNDLE_ENV",
     "STATUS_COLORS",
     "STATUS_ORDER",
     "Chart",
+    "calculator_chart",
     "chart_csv",
     "circulation_chart",
     "claims_chart",
@@ -708,3 +712,85 @@ def statistic_chart(statistic: Any) -> alt.LayerChart:
     point = alt.Chart(data).mark_point(filled=True, size=120).encode(
         x=x, color=alt.Color("status:N", scale=_status_scale(), legend=None), tooltip=tip)
     return (rule + point).properties(width="container", height=40, title=s.id)
+
+
+#: What the calculator shows for each output, and the d3 format of its number.
+CALCULATOR_LABELS = {
+    "customers_lost": ("Customers lost", ",.2f"),
+    "customers_lost_silent": ("of which never complained", ",.2f"),
+    "revenue_lost": ("Revenue lost", ",.2f"),
+    "revenue_lost_silent": ("of which from customers who never complained", ",.2f"),
+    "share_of_loss_silent": ("Share of the loss that is silent", ".2%"),
+}
+
+
+def _calculator_binding(name: str, value: float) -> Any:
+    import altair as alt
+
+    label = name.replace("_", " ") + " "
+    if name in ("customers", "revenue_per_customer"):
+        return alt.binding(input="number", name=label)
+    if name.startswith("told_"):
+        return alt.binding_range(min=0, max=max(50, math.ceil(value)), step=1, name=label)
+    return alt.binding_range(min=0, max=1, step=0.001, name=label)
+
+
+def calculator_chart(values: Mapping[str, float], *, method: str = "absolute",
+                     title: str | None = None) -> alt.Chart:
+    """The churn-impact calculator that runs in the page: one input control per model input.
+
+    Every input of the model (:func:`cxstats.models.impact_formula.inputs`) is an Altair
+    parameter bound to a slider (shares, loyalties, conversion rates) or a number field
+    (customers, revenue per customer); the outputs of :data:`CALCULATOR_LABELS` are computed by
+    Vega from :func:`cxstats.models.impact_formula.vega_expressions`, the model's central formula,
+    so they update with no kernel.
+
+    Parameters
+    ----------
+    values : mapping of str to float
+        Start value of every input (``loyalty_mollified`` as a number).
+    method : {"absolute", "incremental"}
+
+    Examples
+    --------
+    >>> from cxstats.models.impact_formula import inputs
+    >>> v = dict.fromkeys(inputs(), 0.5) | {"customers": 1000, "revenue_per_customer": 20}
+    >>> spec = calculator_chart(v).to_dict()
+    >>> sorted(p["name"] for p in spec["params"]) == sorted(inputs())
+    True
+    >>> calculator_chart({"customers": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: values is missing the inputs ['complaint_rate', ...]
+    """
+    import altair as alt
+
+    from cxstats.models.impact_formula import inputs, vega_expressions
+
+    names = inputs(method)
+    missing = sorted(n for n in names if n not in values or values[n] is None
+                     or math.isnan(float(values[n])))
+    if missing:
+        raise ValueError(f"values is missing the inputs {missing}")
+    from cxstats.models.impact import INPUT_NAMES
+
+    # Controls in the model's display order.
+    names = sorted(names, key=lambda n: INPUT_NAMES.index(n) if n in INPUT_NAMES else len(INPUT_NAMES))
+    params = [alt.param(name=n, value=float(values[n]), bind=_calculator_binding(n, values[n]))
+              for n in names]
+    exprs = vega_expressions(method, outputs=tuple(CALCULATOR_LABELS))
+    order = list(CALCULATOR_LABELS)
+    label = " : ".join(f"datum.output === {json.dumps(k)} ? {json.dumps(lab)}"
+                       for k, (lab, _) in CALCULATOR_LABELS.items()) + " : datum.output"
+    shown = " : ".join(f"datum.output === {json.dumps(k)} ? format(datum.value, {json.dumps(fmt)})"
+                       for k, (_, fmt) in CALCULATOR_LABELS.items()) + " : ''"
+    rank = f"indexof({json.dumps(order)}, datum.output)"
+    chart = alt.Chart(alt.Data(values=[{"row": 0}])).transform_calculate(**exprs).transform_fold(
+        order, as_=["output", "value"]
+    ).transform_calculate(label=label, shown=shown, rank=rank).mark_text(
+        align="right", fontSize=15, dx=0).encode(
+        y=alt.Y("label:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+                axis=alt.Axis(labelFontSize=13, labelLimit=400, domain=False, ticks=False)),
+        x=alt.value(200), text=alt.Text("shown:N"),
+    ).add_params(*params).properties(width=220, height=alt.Step(30)).configure_view(strokeWidth=0)
+    return chart.properties(title=title) if title else chart

@@ -227,3 +227,64 @@ def test_show_draws_in_a_plain_html_file_without_network(browser, serve, tmp_pat
         assert errors == [] and foreign == []
     finally:
         page.close()
+
+
+CALCULATOR = "book/churn-impact-calculator.html"
+
+
+def _calculator_numbers(chart) -> dict[str, float]:
+    """The calculator's shown numbers by output, parsed from its SVG text marks."""
+    texts = [t for t in chart.locator("svg g.mark-text text").all_text_contents()]
+    labels = [lab for lab, _ in charts.CALCULATOR_LABELS.values()]
+    assert len(texts) == len(labels), texts
+    out = {}
+    for key, text in zip(charts.CALCULATOR_LABELS, texts, strict=True):
+        out[key] = float(text.replace(",", "").rstrip("%")) / (100 if text.endswith("%") else 1)
+    return out
+
+
+def _calculator_inputs(chart) -> dict[str, float]:
+    return chart.evaluate("""el => Object.fromEntries(
+        Array.from(el.querySelectorAll(".vega-bindings input"))
+             .map(i => [i.name, parseFloat(i.value)]))""")
+
+
+@pytest.mark.parametrize("method", ["absolute"])
+def test_calculator_in_the_page_equals_evaluate_to_the_cent(browser, serve, method):
+    from cxstats.models.impact import evaluate
+    from cxstats.models.impact_formula import inputs
+
+    page, errors, foreign = open_page(browser, _url(serve, CALCULATOR))
+    try:
+        chart = page.locator(".cx-chart", has=page.locator(".vega-bindings")).first
+        chart.locator("svg g.mark-text text").first.wait_for(timeout=15000)
+        assert set(_calculator_inputs(chart)) == set(inputs(method))
+        rng = __import__("numpy").random.default_rng(15)
+        combos = [{}]  # first: the chapter's own central inputs as the page starts
+        for _ in range(5):
+            combo = {"customers": int(rng.integers(100, 2_000_000)),
+                     "revenue_per_customer": round(float(rng.uniform(1, 5_000)), 2)}
+            for name in inputs(method):
+                if name.startswith("told_"):
+                    combo[name] = int(rng.integers(0, 50))
+                elif name not in combo:
+                    combo[name] = round(float(rng.uniform(0.01, 1)), 3)
+            combos.append(combo)
+        for combo in combos:
+            for name, value in combo.items():
+                chart.locator(f".vega-bindings input[name='{name}']").fill(str(value))
+            page.wait_for_timeout(200)
+            values = _calculator_inputs(chart)
+            for name, value in combo.items():
+                assert values[name] == pytest.approx(value), name
+            want = evaluate(values, method=method)
+            shown = _calculator_numbers(chart)
+            for key in ("customers_lost", "customers_lost_silent", "revenue_lost",
+                        "revenue_lost_silent"):
+                assert abs(shown[key] - want[key]) <= 0.005 + 1e-9, (key, shown[key], want[key])
+            assert abs(shown["share_of_loss_silent"] - want["share_of_loss_silent"]) <= 0.00005
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        chart.screenshot(path=str(SHOTS / "calculator.png"))
+        assert errors == [] and foreign == []
+    finally:
+        page.close()
