@@ -700,7 +700,7 @@ def statistic_chart(statistic: Any) -> alt.LayerChart:
         "low": s.ci_low if s.ci_low is not None else s.value,
         "high": s.ci_high if s.ci_high is not None else s.value,
         "status": s.status, "producer": s.origin.producer,
-        "n": "unknown" if s.n is None else f"{s.n:,}"}])
+        "n": "not stated" if s.n is None else f"{s.n:,}"}])
     percent = s.unit == "percent"
     x = alt.X("value:Q", title=fmt_value(s.value, s.unit) if not percent else "Percent",
               scale=alt.Scale(domain=[0, 100]) if percent else alt.Undefined)

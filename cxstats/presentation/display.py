@@ -381,13 +381,13 @@ def statistic_repr(statistic: object) -> str:
     --------
     >>> from cxstats import catalogue
     >>> print(statistic_repr(catalogue.get("hbr-2010-wom-negative-likelihood")))
-    Statistic('hbr-2010-wom-negative-likelihood', 65%, n unknown, partly-confirmed,
+    Statistic('hbr-2010-wom-negative-likelihood', 65%, n not stated, partly-confirmed,
               Harvard Business Review 2010)
     """
     from cxstats.catalogue import fmt_value
 
     s = statistic
-    n = "n unknown" if s.n is None else f"n = {s.n:,}"
+    n = f"n = {s.n:,}" if s.n is not None else "n not stated"
     year = (s.origin.date_published or "n.d.")[:4]
     return (f"Statistic({s.id!r}, {fmt_value(s.value, s.unit)}, {n}, {s.status}, "
             f"{s.origin.producer} {year})")
@@ -410,8 +410,9 @@ def statistic_html(statistic: object) -> str:
     s = statistic
     o = s.origin
     rows = [("id", s.id), ("claim", s.claim), ("value", fmt_value(s.value, s.unit)),
-            ("interval", "" if s.ci_low is None else f"{s.ci_low:.1f} to {s.ci_high:.1f}%"),
-            ("n", "unknown" if s.n is None else f"{s.n:,}"), ("base", s.base),
+            ("interval", "" if s.ci_low is None
+             else f"{s.ci_low:.1f} to {s.ci_high:.1f}% (95% Wilson, {s.ci_basis})"),
+            ("n", "not stated" if s.n is None else f"{s.n:,}"), ("base", s.base),
             ("status", s.status), ("source", f"{o.producer}: {o.title}"),
             ("published", o.date_published or "unknown"), ("url", o.url or "unknown"),
             ("discrepancies", str(len(s.discrepancies)))]
