@@ -11,6 +11,8 @@
 - Writes the downloads of the catalogue: ``_static/cxstats-catalogue.zip`` (the Frictionless
   data package of :func:`cxstats.catalogue.export.export`) and ``_static/cxstats-catalogue.csv``
   (its ``statistics.csv``).
+- Registers the pybtex style ``cxplain``: BibTeX's ``plain`` with "n.d." (no date) for a report
+  whose publication year was not seen, instead of a missing-year warning (an error under ``-W``).
 - Removes duplicated ``<script>`` tags: sphinx-thebe registers its inline configuration on every
   ``env-before-read-docs`` event, and a second ``const THEBE_JS_URL`` is a JavaScript error.
 """
@@ -130,7 +132,25 @@ def _dedupe(app: Any, pagename: str, templatename: str, context: dict, doctree: 
         context[key] = unique
 
 
+def _register_style() -> None:
+    from pybtex.database import Entry
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as Plain
+
+    class Style(Plain):
+        def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> Any:
+            if "year" not in entry.fields:
+                dated = Entry(entry.type, fields={**entry.fields, "year": "n.d."},
+                              persons=entry.persons)
+                dated.key = entry.key
+                entry = dated
+            return super().format_entry(label, entry, bib_data=bib_data)
+
+    register_plugin("pybtex.style.formatting", "cxplain", Style, force=True)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    _register_style()
     # Notebook kernels started by the build inherit this: the page loads the vega bundle once,
     # so chart outputs leave it out (see cxstats.presentation.charts.show).
     os.environ[charts.PAGE_BUNDLE_ENV] = "1"

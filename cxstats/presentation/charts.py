@@ -792,5 +792,6 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "absolute",
         y=alt.Y("label:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
                 axis=alt.Axis(labelFontSize=13, labelLimit=400, domain=False, ticks=False)),
         x=alt.value(200), text=alt.Text("shown:N"),
+        tooltip=[alt.Tooltip("label:N", title="Output"), alt.Tooltip("shown:N", title="Value")],
     ).add_params(*params).properties(width=220, height=alt.Step(30)).configure_view(strokeWidth=0)
     return chart.properties(title=title) if title else chart
