@@ -39,7 +39,7 @@ def _explorer(browser, serve):
 
 
 def _show_all_rows(page) -> None:
-    page.select_option("#cx-explorer_wrapper select", "100")
+    page.select_option("#cx-explorer_wrapper select", "-1")
 
 
 def _column(page, index: int) -> list[str]:
