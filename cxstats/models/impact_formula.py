@@ -3,8 +3,8 @@
 :func:`formula` gives the model's central computation (:func:`cxstats.models.impact.evaluate` at
 one set of input values) as an ordered list of ``name = expression`` steps in the small language
 that Python and the Vega expression language share: input names, numbers, ``+ - * /`` and
-parentheses. The one function, ``ratio(a, b)``, is ``a / b`` where ``b > 0`` and ``nan`` (Vega: ``NaN``)
-otherwise. The same strings are
+parentheses. Two functions: ``ratio(a, b)`` is ``a / b`` where ``b > 0`` and ``nan`` (Vega: ``NaN``)
+otherwise; ``pos(x)`` is ``max(x, 0)``. The same strings are
 
 * evaluated in Python by :func:`evaluate_formula` (tested equal to ``evaluate``), and
 * written into the handbook's in-page calculator by :func:`vega_expressions` (inlined, so that
@@ -13,17 +13,13 @@ otherwise. The same strings are
 
 Examples
 --------
+>>> from cxstats.models.impact import evaluate, example_values
 >>> from cxstats.models.impact_formula import evaluate_formula, vega_expressions
->>> v = dict(customers=1, revenue_per_customer=1, margin=1, problem_rate=1,
-...          complaint_rate=0, share_resolved_quickly=0, share_resolved_slowly=0,
-...          share_mollified=0, share_unresolved=1, loyalty_silent=0.25,
-...          loyalty_unresolved=0.5, loyalty_mollified=0.55, loyalty_resolved_slowly=0.6,
-...          loyalty_resolved_quickly=0.8, told_silent=0, told_unresolved=0,
-...          told_mollified=0, told_resolved=0, wom_conversion_negative=0,
-...          wom_conversion_positive=0)
->>> evaluate_formula(v)["customers_lost"]
-0.75
->>> "problem_rate" in vega_expressions()["customers_lost"]
+>>> v = example_values(problem_rate_major=1.0, loyalty_no_problem=0.9)
+>>> v["loyalty_mollified_major"] = v["loyalty_mollified_minor"] = 0.5
+>>> round(evaluate_formula(v)["customers_lost"], 2), round(evaluate(v)["customers_lost"], 2)
+(0.81, 0.81)
+>>> "problem_rate_major" in vega_expressions()["customers_lost"]
 True
 """
 
@@ -33,49 +29,75 @@ import ast
 import re
 from collections.abc import Mapping
 
+from cxstats.models.impact.inputs import SEVERITIES
+
 __all__ = ["CALCULATOR_OUTPUTS", "evaluate_formula", "formula", "inputs", "vega_expressions"]
 
 #: Outputs the in-page calculator shows.
 CALCULATOR_OUTPUTS = ("customers_lost", "customers_lost_silent", "revenue_lost",
                       "revenue_lost_silent", "share_of_loss_silent")
 
-# Mirrors evaluate() in cxstats/models/impact.py step by step (names as there).
-_STEPS = (
-    ("total", "share_resolved_quickly + share_resolved_slowly + share_mollified + share_unresolved"),
-    ("sq", "share_resolved_quickly / total"),
-    ("ss", "share_resolved_slowly / total"),
-    ("sm", "share_mollified / total"),
-    ("su", "share_unresolved / total"),
-    ("loss_nc", "{base} - loyalty_silent"),
-    ("loss_u", "{base} - loyalty_unresolved"),
-    ("loss_m", "{base} - loyalty_mollified"),
-    ("loss_s", "{base} - loyalty_resolved_slowly"),
-    ("loss_q", "{base} - loyalty_resolved_quickly"),
-    ("affected", "customers * problem_rate"),
-    ("silent", "affected * (1 - complaint_rate)"),
-    ("complained", "affected * complaint_rate"),
-    ("complainer_loss", "sq * loss_q + ss * loss_s + sm * loss_m + su * loss_u"),
-    ("lost_silent_direct", "silent * loss_nc"),
-    ("lost_direct", "lost_silent_direct + complained * complainer_loss"),
-    ("lost_wom_silent", "silent * told_silent * wom_conversion_negative"),
-    ("lost_wom", "lost_wom_silent + complained * (su * told_unresolved + sm * told_mollified)"
-                 " * wom_conversion_negative"),
-    ("won_wom", "complained * (sq + ss) * told_resolved * wom_conversion_positive"),
-    ("customers_lost", "lost_direct + lost_wom - won_wom"),
-    ("customers_lost_silent", "lost_silent_direct + lost_wom_silent"),
-    ("revenue_lost", "customers_lost * revenue_per_customer"),
-    ("revenue_lost_silent", "customers_lost_silent * revenue_per_customer"),
-    ("margin_lost", "revenue_lost * margin"),
-    # undefined (nan) when no customer is lost, as in evaluate()
-    ("share_of_loss_silent", "ratio(customers_lost_silent, customers_lost)"),
-)
+def _steps() -> list[tuple[str, str]]:
+    """Mirrors :func:`cxstats.models.impact.evaluate` step by step (names as there)."""
+    steps = [
+        ("total", "share_resolved_quickly + share_resolved_slowly + share_mollified"
+                  " + share_unresolved"),
+        ("sq", "share_resolved_quickly / total"),
+        ("ss", "share_resolved_slowly / total"),
+        ("sm", "share_mollified / total"),
+        ("su", "share_unresolved / total"),
+        ("wom_per_silent", "told_silent * wom_conversion_negative"),
+        ("wom_per_complainer", "(su * told_unresolved + sm * told_mollified)"
+                               " * wom_conversion_negative"),
+        ("won_per_complainer", "(sq + ss) * told_resolved * wom_conversion_positive"),
+    ]
+    for k in SEVERITIES:
+        lq, ls, lm, lu = (f"loyalty_resolved_quickly_{k}", f"loyalty_resolved_slowly_{k}",
+                          f"loyalty_mollified_{k}", f"loyalty_unresolved_{k}")
+        steps += [
+            (f"l_complained_{k}", f"sq * {lq} + ss * {ls} + sm * {lm} + su * {lu}"),
+            (f"loss_nc_{k}", f"{{base}} - loyalty_silent_{k}"),
+            (f"loss_complained_{k}", f"{{base}} - l_complained_{k}"),
+            (f"affected_{k}", f"customers * problem_rate_{k}"),
+            (f"silent_{k}", f"affected_{k} * (1 - complaint_rate_{k})"),
+            (f"complained_{k}", f"affected_{k} * complaint_rate_{k}"),
+            (f"direct_{k}", f"silent_{k} * loss_nc_{k} + complained_{k} * loss_complained_{k}"),
+            (f"wom_silent_{k}", f"silent_{k} * wom_per_silent"),
+            (f"wom_complained_{k}", f"complained_{k} * wom_per_complainer"),
+            (f"won_{k}", f"complained_{k} * won_per_complainer"),
+            (f"customers_lost_{k}",
+             f"direct_{k} + wom_silent_{k} + wom_complained_{k} - won_{k}"),
+            (f"lost_silent_{k}", f"silent_{k} * loss_nc_{k} + wom_silent_{k}"),
+            # gross loss: each group's loss before gains (a group more loyal than L0 counts 0)
+            (f"gross_silent_{k}", f"silent_{k} * pos(loss_nc_{k}) + wom_silent_{k}"),
+            (f"gross_complained_{k}",
+             f"wom_complained_{k} + complained_{k} * (sq * pos({{base}} - {lq})"
+             f" + ss * pos({{base}} - {ls}) + sm * pos({{base}} - {lm})"
+             f" + su * pos({{base}} - {lu}))"),
+        ]
+    total = " + ".join
+    steps += [
+        ("customers_lost", total(f"customers_lost_{k}" for k in SEVERITIES)),
+        ("customers_lost_silent", total(f"lost_silent_{k}" for k in SEVERITIES)),
+        ("gross_silent", total(f"gross_silent_{k}" for k in SEVERITIES)),
+        ("gross", "gross_silent + " + total(f"gross_complained_{k}" for k in SEVERITIES)),
+        ("revenue_lost", "customers_lost * revenue_per_customer"),
+        ("revenue_lost_silent", "customers_lost_silent * revenue_per_customer"),
+        ("margin_lost", "revenue_lost * margin"),
+        # the silent customers' part of the gross loss; undefined (nan) where nothing is lost
+        ("share_of_loss_silent", "ratio(gross_silent, gross)"),
+    ]
+    return steps
+
+
+_STEPS = tuple(_steps())
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load, ast.Add,
             ast.Sub, ast.Mult, ast.Div, ast.USub, ast.Call)
-_FUNCTIONS = ("ratio",)
+_FUNCTIONS = {"ratio": 2, "pos": 1}
 _NAME = re.compile(r"\b[a-z_][a-z0-9_]*\b(?!\()")
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-_METHODS = ("absolute", "incremental")
+_METHODS = ("incremental", "absolute")
 
 
 def _check_method(method: str) -> None:
@@ -83,33 +105,33 @@ def _check_method(method: str) -> None:
         raise ValueError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
 
 
-def formula(method: str = "absolute") -> list[tuple[str, str]]:
+def formula(method: str = "incremental") -> list[tuple[str, str]]:
     """The model's central computation as ``(name, expression)`` steps, in order.
 
     Parameters
     ----------
-    method : {"absolute", "incremental"}
-        The loss of a group is ``1 - loyalty`` or ``loyalty_no_problem - loyalty``.
+    method : {"incremental", "absolute"}
+        The loss of a group is ``loyalty_no_problem - loyalty`` or ``1 - loyalty``.
 
     Examples
     --------
-    >>> dict(formula())["affected"]
-    'customers * problem_rate'
-    >>> dict(formula("incremental"))["loss_nc"]
-    'loyalty_no_problem - loyalty_silent'
+    >>> dict(formula())["affected_major"]
+    'customers * problem_rate_major'
+    >>> dict(formula("absolute"))["loss_nc_major"]
+    '1 - loyalty_silent_major'
     """
     _check_method(method)
     base = "1" if method == "absolute" else "loyalty_no_problem"
     return [(name, expr.format(base=base)) for name, expr in _STEPS]
 
 
-def inputs(method: str = "absolute") -> tuple[str, ...]:
+def inputs(method: str = "incremental") -> tuple[str, ...]:
     """The input names the formula reads (every input of the model for ``method``).
 
     Examples
     --------
-    >>> "loyalty_no_problem" in inputs(), "loyalty_no_problem" in inputs("incremental")
-    (False, True)
+    >>> "loyalty_no_problem" in inputs(), "loyalty_no_problem" in inputs("absolute")
+    (True, False)
     """
     steps = formula(method)
     defined = {name for name, _ in steps}
@@ -121,11 +143,11 @@ def inputs(method: str = "absolute") -> tuple[str, ...]:
     return tuple(seen)
 
 
-def evaluate_formula(values: Mapping[str, float], *, method: str = "absolute") -> dict[str, float]:
+def evaluate_formula(values: Mapping[str, float], *, method: str = "incremental") -> dict[str, float]:
     """Evaluate :func:`formula` in Python on one set of input values (floats).
 
     Only arithmetic is evaluated (the expressions are parsed and checked, never ``eval``-ed as
-    arbitrary code). ``loyalty_mollified`` must be given as a number. A ratio with a zero
+    arbitrary code). ``loyalty_mollified_*`` must be given as numbers. A ratio with a zero
     denominator is ``nan``, as in :func:`cxstats.models.impact.evaluate`.
 
     Examples
@@ -133,7 +155,7 @@ def evaluate_formula(values: Mapping[str, float], *, method: str = "absolute") -
     >>> evaluate_formula({"customers": 1}, method="absolute")
     Traceback (most recent call last):
     ...
-    ValueError: values is missing the inputs ['complaint_rate', ...]
+    ValueError: values is missing the inputs ['complaint_rate_major', ...]
     """
     need = inputs(method)
     missing = [n for n in need if n not in values]
@@ -145,14 +167,21 @@ def evaluate_formula(values: Mapping[str, float], *, method: str = "absolute") -
     return {name: env[name] for name, _ in formula(method)}
 
 
+def _check_call(node: ast.Call) -> None:
+    if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
+            and len(node.args) == _FUNCTIONS[node.func.id] and not node.keywords):
+        raise ValueError(f"unsupported call in the formula: {ast.dump(node)}")
+
+
 def _eval(node: ast.AST, env: Mapping[str, float]) -> float:
     if not isinstance(node, _ALLOWED):
         raise ValueError(f"unsupported syntax in the formula: {ast.dump(node)}")
     if isinstance(node, ast.Call):
-        if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
-                and len(node.args) == 2 and not node.keywords):
-            raise ValueError(f"unsupported call in the formula: {ast.dump(node)}")
-        num, den = (_eval(a, env) for a in node.args)
+        _check_call(node)
+        args = [_eval(a, env) for a in node.args]
+        if node.func.id == "pos":
+            return max(args[0], 0.0)
+        num, den = args
         return num / den if den > 0 else float("nan")
     if isinstance(node, ast.Constant):
         return float(node.value)
@@ -170,7 +199,7 @@ def _eval(node: ast.AST, env: Mapping[str, float]) -> float:
     return left / right if right != 0 else float("nan")
 
 
-def vega_expressions(method: str = "absolute",
+def vega_expressions(method: str = "incremental",
                      outputs: tuple[str, ...] = CALCULATOR_OUTPUTS) -> dict[str, str]:
     """Each output as one Vega expression over the input names (intermediate steps inlined).
 
@@ -198,7 +227,11 @@ def _to_vega(node: ast.AST, inlined: Mapping[str, str]) -> str:
     if not isinstance(node, _ALLOWED):
         raise ValueError(f"unsupported syntax in the formula: {ast.dump(node)}")
     if isinstance(node, ast.Call):
-        num, den = (_to_vega(a, inlined) for a in node.args)
+        _check_call(node)
+        args = [_to_vega(a, inlined) for a in node.args]
+        if node.func.id == "pos":
+            return f"max({args[0]}, 0)"
+        num, den = args
         return f"(({den}) > 0 ? ({num}) / ({den}) : NaN)"
     if isinstance(node, ast.Constant):
         return repr(float(node.value)) if not float(node.value).is_integer() else str(int(node.value))

@@ -735,7 +735,7 @@ def _calculator_binding(name: str, value: float) -> Any:
     return alt.binding_range(min=0, max=1, step=0.001, name=label)
 
 
-def calculator_chart(values: Mapping[str, float], *, method: str = "absolute",
+def calculator_chart(values: Mapping[str, float], *, method: str = "incremental",
                      title: str | None = None) -> alt.Chart:
     """The churn-impact calculator that runs in the page: one input control per model input.
 
@@ -749,7 +749,7 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "absolute",
     ----------
     values : mapping of str to float
         Start value of every input (``loyalty_mollified`` as a number).
-    method : {"absolute", "incremental"}
+    method : {"incremental", "absolute"}
 
     Examples
     --------
@@ -761,7 +761,7 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "absolute",
     >>> calculator_chart({"customers": 1})
     Traceback (most recent call last):
     ...
-    ValueError: values is missing the inputs ['complaint_rate', ...]
+    ValueError: values is missing the inputs ['complaint_rate_major', ...]
     """
     import altair as alt
 
