@@ -659,7 +659,8 @@ def tornado_chart(sensitivity: pd.DataFrame, *, output: str = "Revenue lost",
     rows = []
     for r in sensitivity.itertuples(index=False):
         for end, value, out in (("low", r.low, r.output_low), ("high", r.high, r.output_high)):
-            rows.append({"input": r.input, "source": r.source, "end": f"input at its {end} value",
+            rows.append({"input": r.input, "severity": getattr(r, "severity", None) or "both",
+                         "source": r.source, "end": f"input at its {end} value",
                          "input_value": value, "central_output": r.output_central, "output": out,
                          "change": out - r.output_central, "rank": r.rank})
     data = pd.DataFrame(rows)
@@ -668,7 +669,8 @@ def tornado_chart(sensitivity: pd.DataFrame, *, output: str = "Revenue lost",
         y=y, x=alt.X("output:Q", title=output, axis=alt.Axis(format=",.0f")),
         x2="central_output:Q",
         color=alt.Color("end:N", title=None, scale=alt.Scale(range=["#2166ac", "#b2182b"])),
-        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("source:N", title="Source"),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("severity:N", title="Class"),
+                 alt.Tooltip("source:N", title="Source"),
                  alt.Tooltip("end:N", title="Setting"),
                  alt.Tooltip("input_value:Q", title="Input value", format=".3g"),
                  alt.Tooltip("output:Q", title=output, format=",.0f"),
