@@ -2,7 +2,7 @@
 
 Only counts per group leave this script; no row of the source files is written to the repository.
 ``data/aggregates/README.md`` (also written here) names each source file, its sha256 and this
-script. ``tests/test_real_data.py`` re-makes the tables from ../shared and compares them with the
+script. ``tests/analyses/test_real_data.py`` re-makes the tables from ../shared and compares them with the
 shipped files (skipped when ../shared is absent).
 
 Usage::
@@ -83,7 +83,7 @@ def make(shared: Path) -> dict[str, str]:
               "Written by `scripts/make_aggregates.py` from the files in `../shared/data/` (not in "
               "the repository). Only counts per group are stored; read each data set's SOURCE.md "
               "for its origin, licence and caveats (both data sets below are not real customer "
-              "records or not a random sample). `tests/test_real_data.py` re-makes these tables "
+              "records or not a random sample). `tests/analyses/test_real_data.py` re-makes these tables "
               "and compares.", ""]
     for name, (func, (folder, sources), what) in TABLES.items():
         table = func(shared)

@@ -4,7 +4,7 @@ Each line is ``count, n, confidence, ci_low, ci_high`` (percent) exactly as
 ``statsmodels.stats.proportion.proportion_confint(count, n, alpha=1 - confidence,
 method="wilson")`` returns it, so ``cxstats show`` and the catalogue table need not import
 statsmodels. ``cxstats.catalogue.wilson_interval`` computes any pair not in the file;
-``tests/test_catalogue.py`` recomputes every line and checks the file is current.
+``tests/catalogue/test_catalogue.py`` recomputes every line and checks the file is current.
 
 Usage: python scripts/make_intervals.py [--check]   (--check: exit 1 if the file is out of date)
 """

@@ -4,10 +4,11 @@ the hypothesis profiles."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,24 @@ settings.register_profile("default", max_examples=30, deadline=None, derandomize
 settings.register_profile("long", max_examples=1_000, deadline=None, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+# --- the book's rule: no hand-typed figure in prose ------------------------------------------
+_ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
+_CODE = re.compile(r"`[^`]*`")
+_LINK_URL = re.compile(r"\]\([^)]*\)")
+_DIRECTIVE = re.compile(r"^(```.*|:[a-z]+:.*)$", re.MULTILINE)
+_NUMBER = re.compile(r"(?<![\w.\-])\d[\d,.]*")
+
+
+def _literal_figures(markdown: str) -> list[str]:
+    """Numbers typed into prose (outside glue/cite roles, inline code, link targets, directives)."""
+    text = _DIRECTIVE.sub("", markdown)
+    text = _LINK_URL.sub("]", _CODE.sub("", _ROLE.sub("", text)))
+    return _NUMBER.findall(text)
+
+
+@pytest.fixture
+def literal_figures() -> Callable[[str], list[str]]:
+    """Numbers typed into prose, for the no-hand-typed-figure rule of every chapter."""
+    return _literal_figures

@@ -8,7 +8,7 @@ from pybtex.database import parse_file
 
 from cxstats import _resources, catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_missing_and_no_orphaned_entries():

@@ -19,7 +19,7 @@ import pytest
 from cxstats import catalogue, datasets
 from cxstats.analyses import dispute_by_response, forgiveness_rate, outcome_by_problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ["problems-and-price-sensitivity", "silent-majority-and-second-chances", "forgiveness"]
 
 
@@ -105,27 +105,13 @@ def test_synthetic_tickets_forgiveness_headline() -> None:
 
 # --- prose and citations ----------------------------------------------------------------------
 
-_ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")
-_CODE = re.compile(r"`[^`]*`")
-_LINK_URL = re.compile(r"\]\([^)]*\)")
-_DIRECTIVE = re.compile(r"^(```.*|:[a-z]+:.*)$", re.MULTILINE)
-_NUMBER = re.compile(r"(?<![\w.\-])\d[\d,.]*")
-
-
-def literal_figures(markdown: str) -> list[str]:
-    """Numbers typed into prose (outside glue/cite roles, inline code, link targets, directives)."""
-    text = _DIRECTIVE.sub("", markdown)
-    text = _LINK_URL.sub("]", _CODE.sub("", _ROLE.sub("", text)))
-    return _NUMBER.findall(text)
-
-
-def test_literal_figures_detector() -> None:
+def test_literal_figures_detector(literal_figures) -> None:
     assert literal_figures("we saw 20 per {glue:text}`per` tickets") == ["20"]
     assert literal_figures("{glue:text}`x:.1f`% of `load(2)` in [C50](https://a/0.1.1)") == []
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_prose_has_no_literal_figures(name: str) -> None:
+def test_chapter_prose_has_no_literal_figures(name: str, literal_figures) -> None:
     found = {i: literal_figures(md) for i, md in enumerate(_sources(_notebook(name), "markdown"))}
     assert {i: f for i, f in found.items() if f} == {}
 

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from pybtex.database import parse_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ["word-of-mouth", "effort-beats-delight", "churn-impact-calculator",
             "how-much-do-reports-agree"]
 

@@ -178,7 +178,7 @@ def test_series_is_a_type_error() -> None:
         forgiveness_rate(series)
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _make_system(tmp_path: Path, *, uid: int, system: str) -> subprocess.CompletedProcess[str]:

@@ -14,9 +14,7 @@ import nbformat
 import pytest
 import yaml
 
-from tests.test_chapters_analyses import literal_figures
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 
 
@@ -51,20 +49,20 @@ def test_toc_lists_the_chapters():
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_no_literal_figure_in_prose(name):
+def test_no_literal_figure_in_prose(name, literal_figures):
     prose, _ = _chapter(name)
     found = [f for text in prose for f in literal_figures(FENCED.sub("", text))]
     assert found == [], f"{name}: hand-typed figures {found}"
 
 
-def test_literal_figure_rule_can_fail(tmp_path, monkeypatch):
+def test_literal_figure_rule_can_fail(tmp_path, monkeypatch, literal_figures):
     """The rule above must be able to fail on every chapter (it was once switched off for
     book/references by resetting the list before the assert)."""
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "references.md").write_text("# References\n\nWe saw 42 cases.\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     with pytest.raises(AssertionError, match="hand-typed figures"):
-        test_no_literal_figure_in_prose("book/references")
+        test_no_literal_figure_in_prose("book/references", literal_figures)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -222,7 +222,7 @@ def _make_intervals():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "scripts" / "make_intervals.py"
+    path = Path(__file__).resolve().parents[2] / "scripts" / "make_intervals.py"
     spec = importlib.util.spec_from_file_location("make_intervals", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -15,7 +15,7 @@ from pandas.testing import assert_frame_equal
 from cxstats import datasets
 from cxstats.analyses import dispute_by_response, outcome_by_problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.shared
 
 
