@@ -66,7 +66,8 @@ def test_mover_wilson_keeps_near_nominal_coverage_at_the_edges(simulated) -> Non
     mover = {k: v for k, v in simulated.items() if k[3] == "mover-wilson"}
     assert len(mover) >= 30
     assert min(mover.values()) >= 0.88, min(mover.items(), key=lambda kv: kv[1])
-    assert 0.94 <= float(np.mean(list(mover.values()))) <= 0.98
+    # the target: average coverage over the grid within 95% +- 2 points
+    assert abs(float(np.mean(list(mover.values()))) - 0.95) <= 0.02
 
 
 def test_log_adjusted_was_far_below_nominal_there(simulated) -> None:
