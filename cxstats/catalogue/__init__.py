@@ -598,6 +598,8 @@ def fmt_value(value: float | None, unit: str | None) -> str:
     ('70,000,000 posts', 'no single figure')
     >>> fmt_value(1.0, "years"), fmt_value(20.0, "count")
     ('1 year', '20')
+    >>> fmt_value(20.0, "per-1000-tickets")
+    '20 per 1,000 tickets'
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no single figure"
@@ -610,6 +612,9 @@ def fmt_value(value: float | None, unit: str | None) -> str:
         return f"US${text}"
     if unit == "count" or not unit:
         return text
+    if unit.startswith("per-"):  # a rate: "per-1000-tickets" reads "per 1,000 tickets"
+        _, per, what = unit.split("-", 2)
+        return f"{text} per {int(per):,} {what}"
     if float(value) == 1 and unit.endswith("s"):
         unit = unit[:-1]
     return f"{text} {unit}"
