@@ -12,7 +12,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals as nw
 import numpy as np
@@ -26,6 +26,7 @@ from cxstats._checks import (
     check_number,
     check_probability,
 )
+from cxstats._results import Displayed
 from cxstats.analyses import _frames, _stats
 
 __all__ = [
@@ -39,8 +40,8 @@ _NEG = _frames._P + "negative"
 _SMISS = _frames._P + "sentiment_missing"
 
 
-@dataclass(frozen=True, eq=False)
-class ForgivenessResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ForgivenessResult(Displayed):
     """What :func:`forgiveness_rate` returns.
 
     Attributes
@@ -66,30 +67,14 @@ class ForgivenessResult:
         tickets); with ``weight``, the summed weights of those rows.
     """
 
+    _chart: ClassVar[str] = "forgiveness_chart"
+
     by_sentiment: pd.DataFrame
     contrast: pd.DataFrame
     confidence: float
     alternative: str
     n_tickets: int
     n_excluded: int
-
-
-    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
-    def __repr__(self) -> str:
-        from cxstats.presentation.display import result_repr
-
-        return result_repr(self)
-
-    def _repr_html_(self) -> str:
-        from cxstats.presentation.display import result_html
-
-        return result_html(self)
-
-    def chart(self, **options: Any) -> Any:
-        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.forgiveness_chart`)."""
-        from cxstats.presentation.charts import forgiveness_chart
-
-        return forgiveness_chart(self, **options)
 
 
 def forgiveness_rate(

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from cxstats._checks import check_alternative, check_confidence, check_label
+from cxstats._results import Displayed
 from cxstats.analyses import _frames, _stats
 
 __all__ = ["ProblemsResult", "outcome_by_problems"]
@@ -32,8 +33,8 @@ _LOGIT_COLS = ["term", "coef", "std_err", "odds_ratio", "odds_ratio_low", "odds_
                "p_value", "note"]
 
 
-@dataclass(frozen=True, eq=False)
-class ProblemsResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ProblemsResult(Displayed):
     """What :func:`outcome_by_problems` returns.
 
     Attributes
@@ -67,6 +68,8 @@ class ProblemsResult:
         missing. Without ``weight`` these are rows; with it, summed weights.
     """
 
+    _chart: ClassVar[str] = "problems_chart"
+
     rates: pd.DataFrame
     lift: pd.DataFrame
     high_vs_low: pd.DataFrame
@@ -75,24 +78,6 @@ class ProblemsResult:
     alternative: str
     n_customers: int
     n_excluded: int
-
-
-    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
-    def __repr__(self) -> str:
-        from cxstats.presentation.display import result_repr
-
-        return result_repr(self)
-
-    def _repr_html_(self) -> str:
-        from cxstats.presentation.display import result_html
-
-        return result_html(self)
-
-    def chart(self, **options: Any) -> Any:
-        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.problems_chart`)."""
-        from cxstats.presentation.charts import problems_chart
-
-        return problems_chart(self, **options)
 
 
 def _label(value: int, cap: int | None) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from cxstats._checks import check_alternative, check_confidence, check_label, check_labels
+from cxstats._results import Displayed
 from cxstats.analyses import _frames, _stats
 
 __all__ = ["CFPB_NO_RELIEF", "CFPB_RELIEF", "RecoveryResult", "dispute_by_response"]
@@ -30,8 +31,8 @@ CONTRAST_COLUMNS = ["n_relief", "disputed_relief", "dispute_rate_relief", "n_no_
                     "forgiveness_no_relief", "forgiveness_no_relief_low",
                     "forgiveness_no_relief_high"]
 
-@dataclass(frozen=True, eq=False)
-class RecoveryResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class RecoveryResult(Displayed):
     """What :func:`dispute_by_response` returns.
 
     Attributes
@@ -56,30 +57,14 @@ class RecoveryResult:
         missing. Without ``weight`` these are rows; with it, summed weights.
     """
 
+    _chart: ClassVar[str] = "recovery_chart"
+
     by_response: pd.DataFrame
     contrast: pd.DataFrame
     confidence: float
     alternative: str
     n_complaints: int
     n_excluded: int
-
-
-    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
-    def __repr__(self) -> str:
-        from cxstats.presentation.display import result_repr
-
-        return result_repr(self)
-
-    def _repr_html_(self) -> str:
-        from cxstats.presentation.display import result_html
-
-        return result_html(self)
-
-    def chart(self, **options: Any) -> Any:
-        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.recovery_chart`)."""
-        from cxstats.presentation.charts import recovery_chart
-
-        return recovery_chart(self, **options)
 
 
 def dispute_by_response(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxstats._checks import check_confidence
+from cxstats._results import Displayed
 from cxstats.models.impact.inputs import SHARES, Input, resolve_inputs, severity_of
 from cxstats.models.impact.model import METHODS, OUTPUTS, PLAUSIBLE_MAX_SHARE, evaluate
 
@@ -30,8 +31,8 @@ _SCALED = {"revenue_lost": ("customers_lost", ("revenue_per_customer",)),
 MAX_DRAWS = 10_000_000
 
 
-@dataclass(frozen=True)
-class ImpactResult:
+@dataclass(frozen=True, repr=False)
+class ImpactResult(Displayed):
     """Result of :func:`impact`.
 
     Attributes
@@ -74,17 +75,7 @@ class ImpactResult:
         base = float(self.inputs.set_index("input").loc["customers", "value"])
         return lost / base if base > 0 else math.nan
 
-    # Display (notebooks, the book): delegated to cxstats.presentation, imported when used.
-    def __repr__(self) -> str:
-        from cxstats.presentation.display import result_repr
-
-        return result_repr(self)
-
-    def _repr_html_(self) -> str:
-        from cxstats.presentation.display import result_html
-
-        return result_html(self)
-
+    # Display (notebooks, the book): cxstats._results.Displayed; the chart is the tornado table's.
     def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.tornado_chart`)."""
         from cxstats.presentation.charts import tornado_chart
