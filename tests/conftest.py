@@ -99,3 +99,37 @@ def _literal_figures(markdown: str) -> list[str]:
 def literal_figures() -> Callable[[str], list[str]]:
     """Numbers typed into prose, for the no-hand-typed-figure rule of every chapter."""
     return _literal_figures
+
+
+# --- the repository's scripts, loaded by file path (scripts/ is not a package) -------------------
+def _load_script(name: str) -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def script() -> Callable[[str], Any]:
+    """``script("make_source_pages")``: a module of scripts/ by its name."""
+    return _load_script
+
+
+@pytest.fixture
+def whole_sample_copy(tmp_path: Path) -> tuple[Path, Path, dict[str, Any], dict[str, Any]]:
+    """A copy of the catalogue under tmp_path, the file of the report with 2,049 respondents,
+    its parsed document and its first proportion without a stated n (edit, then write back)."""
+    import yaml
+
+    from cxstats import _resources
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(_resources.catalogue_dir(), root)
+    path = next(p for p in sorted(root.rglob("*.yml"))
+                if "sample_size: 2049" in p.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stat = next(s for s in doc["statistics"] if s["kind"] == "proportion" and s["n"] is None)
+    return root, path, doc, stat
+

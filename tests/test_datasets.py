@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -12,14 +11,6 @@ import pytest
 from cxstats import _resources, datasets
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _make_datasets():
-    spec = importlib.util.spec_from_file_location("make_datasets",
-                                                  ROOT / "scripts" / "make_datasets.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_tickets_shape_and_columns() -> None:
@@ -56,8 +47,8 @@ def test_loaders_return_fresh_copies() -> None:
     assert datasets.load_tickets().loc[0, "sentiment"] != "changed"
 
 
-def test_generator_reproduces_the_shipped_files() -> None:
-    module = _make_datasets()
+def test_generator_reproduces_the_shipped_files(script) -> None:
+    module = script("make_datasets")
     tickets, customers = module.make()
     folder = _resources.data_dir() / "datasets"
     assert module.to_csv_text(tickets) == (folder / "tickets.csv").read_text()

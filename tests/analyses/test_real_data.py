@@ -4,7 +4,6 @@ reproduced by the analyses. Skipped cleanly when ../shared is absent.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -17,13 +16,6 @@ from cxstats.analyses import dispute_by_response, outcome_by_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.shared
-
-
-def _script(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +126,8 @@ def test_cfpb_relief_contrast(cfpb: pd.DataFrame) -> None:
 
 
 # ------------------------------------------------------------------ shipped aggregates
-def test_shipped_aggregates_are_remade_from_shared(shared_dir: Path) -> None:
-    module = _script("make_aggregates")
+def test_shipped_aggregates_are_remade_from_shared(shared_dir: Path, script) -> None:
+    module = script("make_aggregates")
     files = module.make(shared_dir)
     out = ROOT / "data" / "aggregates"
     for name, text in files.items():

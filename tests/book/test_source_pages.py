@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
 from html import escape
 from pathlib import Path
@@ -15,33 +14,25 @@ from cxstats import catalogue
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _module():
-    spec = importlib.util.spec_from_file_location(
-        "make_source_pages", ROOT / "scripts" / "make_source_pages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_committed_pages_are_up_to_date(capsys):
-    assert _module().main(["--check"]) == 0, (
+def test_committed_pages_are_up_to_date(capsys, script):
+    assert script("make_source_pages").main(["--check"]) == 0, (
         "run `python scripts/make_source_pages.py`:\n" + capsys.readouterr().out)
 
 
-def test_one_page_per_source_report_with_its_citation():
-    pages = _module().pages()
+def test_one_page_per_source_report_with_its_citation(script):
+    pages = script("make_source_pages").pages()
     keys = set(catalogue.origins()["bib_key"])
     assert set(pages) == {f"{k}.md" for k in keys}
     for key in keys:
         assert f"{{cite:p}}`{key}`" in pages[f"{key}.md"]
 
 
-def test_hostile_text_is_escaped():
+def test_hostile_text_is_escaped(script):
     s = catalogue.statistics()[0]
     bad = '<script>alert(1)</script> $100 {cite:p}`x` 1. [a](b)'
     origin = dataclasses.replace(s.origin, notes=bad, title=bad)
     stat = dataclasses.replace(s, claim=bad, origin=origin)
-    text = _module().render(origin, [stat])
+    text = script("make_source_pages").render(origin, [stat])
     assert "<script>" not in text
     assert "{cite:p}`x`" not in text
     assert "\\$100" in text
@@ -63,14 +54,14 @@ def _myst_html(text: str) -> str:
 
 
 @pytest.mark.parametrize("payload", BLOCK_PAYLOADS)
-def test_block_markup_cannot_swallow_or_hide_the_page(payload):
+def test_block_markup_cannot_swallow_or_hide_the_page(payload, script):
     s = next(x for x in catalogue.statistics() if x.evidence and x.seeds)
     origin = dataclasses.replace(s.origin, notes=payload)
     ev = dataclasses.replace(s.evidence[0], quote=payload)
     seed = dataclasses.replace(s.seeds[0], quote=payload)
     stat = dataclasses.replace(s, claim=payload, base=payload, evidence=(ev,), seeds=(seed,),
                                origin=origin)
-    page = _module().render(origin, [stat])
+    page = script("make_source_pages").render(origin, [stat])
     html = _myst_html(page)
     text = escape(" ".join(payload.split()), quote=False)
     # notes, claim, base, evidence quote and seed quote: each shows literally

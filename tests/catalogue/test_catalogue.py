@@ -98,26 +98,10 @@ def test_records_with_n_have_a_stated_basis():
         assert (s.n is not None) == (s.n_basis == "stated"), s.id
 
 
-def _whole_sample_root(tmp_path):
-    import shutil
-
+def test_whole_sample_basis_uses_the_reports_sample_size(whole_sample_copy):
     import yaml
 
-    from cxstats import _resources
-
-    root = tmp_path / "catalogue"
-    shutil.copytree(_resources.catalogue_dir(), root)
-    path = next(p for p in sorted(root.rglob("*.yml"))
-                if "sample_size: 2049" in p.read_text(encoding="utf-8"))
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    stat = next(s for s in doc["statistics"] if s["kind"] == "proportion" and s["n"] is None)
-    return root, path, doc, stat
-
-
-def test_whole_sample_basis_uses_the_reports_sample_size(tmp_path):
-    import yaml
-
-    root, path, doc, stat = _whole_sample_root(tmp_path)
+    root, path, doc, stat = whole_sample_copy
     stat["n_basis"] = "whole-sample"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     s = catalogue.get(stat["id"], root=root)
@@ -134,12 +118,12 @@ def test_whole_sample_basis_uses_the_reports_sample_size(tmp_path):
     ({"n_basis": "stated"}, "n_basis is 'stated' but n is not given"),
     ({"n_basis": "all"}, "'all' is not one of"),
 ])
-def test_bad_basis_is_a_validation_error(tmp_path, change, message):
+def test_bad_basis_is_a_validation_error(whole_sample_copy, change, message):
     import yaml
 
     from cxstats.catalogue.validation import validate
 
-    root, path, doc, stat = _whole_sample_root(tmp_path)
+    root, path, doc, stat = whole_sample_copy
     stat.update(change)
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     assert any(message in p.message for p in validate(root)), validate(root)
@@ -218,24 +202,13 @@ def test_ids_are_stable():
     assert current - published == set(), "new ids: add them to data/catalogue/ids.txt"
 
 
-def _make_intervals():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "scripts" / "make_intervals.py"
-    spec = importlib.util.spec_from_file_location("make_intervals", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_stored_intervals_are_statsmodels_and_current(capsys):
+def test_stored_intervals_are_statsmodels_and_current(capsys, script):
     stored = catalogue.stored_intervals()
     assert stored, "data/wilson_intervals.tsv is missing"
     for (k, n, conf), (lo, hi) in stored.items():
         ref = proportion_confint(k, n, alpha=1 - conf, method="wilson")
         assert (lo, hi) == (float(ref[0]) * 100, float(ref[1]) * 100)
-    assert _make_intervals().main(["--check"]) == 0, (
+    assert script("make_intervals").main(["--check"]) == 0, (
         "run `python scripts/make_intervals.py`:\n" + capsys.readouterr().err)
 
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "data" / "catalogue"
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location(
-        "circulation_table", ROOT / "scripts" / "circulation_table.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _entries():
@@ -27,8 +18,8 @@ def _entries():
                 yield path, doc, s
 
 
-def test_circulation_table_is_up_to_date(capsys):
-    assert _module().main(["--check"]) == 0, capsys.readouterr().out
+def test_circulation_table_is_up_to_date(capsys, script):
+    assert script("circulation_table").main(["--check"]) == 0, capsys.readouterr().out
 
 
 def test_circulating_figures_came_from_the_web_not_a_seed():
@@ -47,8 +38,8 @@ def test_entries_are_consistent():
                 assert s["status"] in ("confirmed", "partly-confirmed"), (path, s["id"])
 
 
-def test_counts_match_the_entries():
-    rows = {r["id"]: r for r in _module().rows()}
+def test_counts_match_the_entries(script):
+    rows = {r["id"]: r for r in script("circulation_table").rows()}
     for _, _, s in _entries():
         r = rows[s["id"]]
         entries = s["circulation"]

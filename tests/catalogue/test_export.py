@@ -7,7 +7,6 @@ import csv
 import errno
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -133,13 +132,8 @@ def test_round_trip_yaml_to_package_and_back_loses_nothing(package):
         assert back[rel] == _normalise(doc), rel
 
 
-def test_round_trip_keeps_a_whole_sample_basis(tmp_path):
-    root = tmp_path / "catalogue"
-    shutil.copytree(_resources.catalogue_dir(), root)
-    path = next(p for p in sorted(root.rglob("*.yml"))
-                if "sample_size: 2049" in p.read_text(encoding="utf-8"))
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    stat = next(s for s in doc["statistics"] if s["kind"] == "proportion" and s["n"] is None)
+def test_round_trip_keeps_a_whole_sample_basis(tmp_path, whole_sample_copy):
+    root, path, doc, stat = whole_sample_copy
     stat["n_basis"] = "whole-sample"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = tmp_path / "pkg"
