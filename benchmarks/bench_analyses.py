@@ -25,12 +25,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _timing import best_of, proc_status
 
 N_TICKETS = 10_000_000
 SEED = 5
@@ -78,23 +78,6 @@ def make_duckdb(frame: Any) -> tuple[Any, Any]:
     return con, con.table("tickets")
 
 
-def best_of(func: Callable[[], Any], repeats: int = REPEATS) -> float:
-    func()  # warm up (imports, caches)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def _status(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(field)
-
-
 def _memory_child(engine: str) -> None:
     """Run in a fresh process: print the peak memory added by one analysis and the input size."""
     import gc
@@ -120,9 +103,9 @@ def _memory_child(engine: str) -> None:
         del frame
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
-    before = _status("VmRSS")
+    before = proc_status("VmRSS")
     forgiveness_rate(data)
-    peak = _status("VmHWM")
+    peak = proc_status("VmHWM")
     print(json.dumps({"extra": max(peak - before, 0), "input": size}))
 
 
@@ -158,11 +141,14 @@ def _timings() -> dict[str, float]:
         assert by["n"].tolist() == ref["n"].astype(int).tolist()
         assert by["bad"].tolist() == ref["bad"].astype(int).tolist()
 
-    sql = best_of(lambda: con.sql(SQL).df())
+    def timed(func: Callable[[], Any]) -> float:
+        return best_of(func, REPEATS, warm_up=True)
+
+    sql = timed(lambda: con.sql(SQL).df())
     results = {
-        "forgiveness_polars_over_sql": best_of(lambda: forgiveness_rate(frame)) / sql,
-        "forgiveness_duckdb_over_sql": best_of(lambda: forgiveness_rate(relation)) / sql,
-        "forgiveness_pandas_over_sql": best_of(lambda: forgiveness_rate(pdf)) / sql,
+        "forgiveness_polars_over_sql": timed(lambda: forgiveness_rate(frame)) / sql,
+        "forgiveness_duckdb_over_sql": timed(lambda: forgiveness_rate(relation)) / sql,
+        "forgiveness_pandas_over_sql": timed(lambda: forgiveness_rate(pdf)) / sql,
         "forgiveness_sql_seconds": sql,
     }
     con.close()

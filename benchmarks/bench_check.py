@@ -8,16 +8,7 @@
 
 from __future__ import annotations
 
-import time
-
-
-def _best(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+from _timing import best_of
 
 
 def run() -> dict[str, float]:
@@ -27,7 +18,7 @@ def run() -> dict[str, float]:
     records = catalogue.statistics()
     text = "\n".join([x.quote for s in records for x in s.seeds] + [s.claim for s in records])
     module.check(text)  # warm-up: loads scikit-learn and pandas, fits and caches the index
-    index_seconds = _best(lambda: module._build_index(records))
-    page_seconds = _best(lambda: module.check(text))
+    index_seconds = best_of(lambda: module._build_index(records))
+    page_seconds = best_of(lambda: module.check(text))
     return {"check_index_seconds": index_seconds, "check_page_seconds": page_seconds,
             "check_page_characters": float(len(text))}

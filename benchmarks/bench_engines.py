@@ -24,11 +24,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from _timing import best_of, proc_status
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
@@ -82,13 +81,6 @@ def parquet_path(n: int = N_BIG) -> Path:
     return path
 
 
-def _status(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(field)
-
-
 def _parquet_child(path: str) -> None:
     """In a fresh process: the peak memory of one run, then the best-of-3 time (JSON on stdout)."""
     import duckdb
@@ -99,13 +91,9 @@ def _parquet_child(path: str) -> None:
     con = duckdb.connect()
     relation = con.read_parquet(path)
     by = forgiveness_rate(relation).by_sentiment
-    peak = _status("VmHWM")
-    times = []
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        forgiveness_rate(relation)
-        times.append(time.perf_counter() - t0)
-    print(json.dumps({"peak": peak, "seconds": min(times), "n": by["n"].tolist(),
+    peak = proc_status("VmHWM")
+    seconds = best_of(lambda: forgiveness_rate(relation), REPEATS)
+    print(json.dumps({"peak": peak, "seconds": seconds, "n": by["n"].tolist(),
                       "bad": by["bad"].tolist()}))
 
 
@@ -122,16 +110,6 @@ def parquet_figures() -> dict[str, float]:
     assert sum(result["n"]) > 0.69 * N_BIG
     return {"forgiveness_100m_duckdb_parquet_seconds": result["seconds"],
             "forgiveness_100m_peak_memory_gib": result["peak"] / 2**30}
-
-
-def best_of(func: Any, repeats: int = REPEATS) -> float:
-    func()  # warm up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def dask_over_duckdb() -> float:
@@ -152,7 +130,8 @@ def dask_over_duckdb() -> float:
         warnings.filterwarnings("ignore", "Dask support is moving", FutureWarning)
         ref = forgiveness_rate(relation).by_sentiment
         assert forgiveness_rate(ddf).by_sentiment.equals(ref)
-        ratio = best_of(lambda: forgiveness_rate(ddf)) / best_of(lambda: forgiveness_rate(relation))
+        ratio = (best_of(lambda: forgiveness_rate(ddf), REPEATS, warm_up=True)
+                 / best_of(lambda: forgiveness_rate(relation), REPEATS, warm_up=True))
     con.close()
     return ratio
 

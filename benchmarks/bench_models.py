@@ -10,16 +10,7 @@
 
 from __future__ import annotations
 
-import time
-
-
-def _best(fn, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+from _timing import best_of
 
 
 def run() -> dict[str, float]:
@@ -31,7 +22,7 @@ def run() -> dict[str, float]:
     kwargs = {"customers": 1, "revenue_per_customer": 1.0, "seed": 0}
     warm = impact(draws=1000, **kwargs)  # loads the catalogue, statsmodels and scipy
     n_random = int((warm.inputs["distribution"].isin(["beta", "uniform", "triangular"])).sum())
-    seconds = _best(lambda: impact(draws=draws, **kwargs))
+    seconds = best_of(lambda: impact(draws=draws, **kwargs))
     rng = np.random.default_rng(0)
-    floor = _best(lambda: rng.beta(740.5, 260.5, size=draws * max(n_random, 1)))
+    floor = best_of(lambda: rng.beta(740.5, 260.5, size=draws * max(n_random, 1)))
     return {"montecarlo_1m_seconds": seconds, "montecarlo_1m_over_numpy_floor": seconds / floor}

@@ -14,6 +14,7 @@ from pathlib import Path
 def main() -> int:
     here = Path(__file__).resolve().parent
     sys.path.insert(0, str(here.parent))
+    sys.path.insert(0, str(here))  # the shared helpers in _timing.py
     only = set(sys.argv[1:])
     for path in sorted(here.glob("bench_*.py")):
         if only and path.stem not in only:
