@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from cxstats._generated import sync
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "data" / "catalogue"
 OUT = CATALOGUE / "circulation.md"
@@ -80,17 +82,8 @@ def render(current: str, root: Path = CATALOGUE) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    current = OUT.read_text(encoding="utf-8")
-    wanted = render(current)
-    if "--check" in argv:
-        if wanted != current:
-            print(f"{OUT.relative_to(ROOT)} is out of date: run python scripts/circulation_table.py")
-            return 1
-        return 0
-    if wanted != current:
-        OUT.write_text(wanted, encoding="utf-8")
-    print(f"circulation table: {len(rows())} figures")
-    return 0
+    wanted = render(OUT.read_text(encoding="utf-8"))
+    return sync(CATALOGUE, {OUT.name: wanted}, check="--check" in argv)
 
 
 if __name__ == "__main__":
