@@ -15,7 +15,7 @@ from typing import Any
 ALTERNATIVES = ("two-sided", "larger", "smaller")
 
 
-def check_confidence(confidence: Any, *, param: str = "confidence") -> float:
+def check_confidence(confidence: Any) -> float:
     """Return ``confidence`` as a float in (0, 1) or raise naming the parameter.
 
     Examples
@@ -27,13 +27,7 @@ def check_confidence(confidence: Any, *, param: str = "confidence") -> float:
     ...
     ValueError: confidence must be strictly between 0 and 1 (e.g. 0.95); got 1
     """
-    if isinstance(confidence, bool) or not isinstance(confidence, Real):
-        raise TypeError(f"{param} must be a number strictly between 0 and 1 (e.g. 0.95); "
-                        f"got {type(confidence).__name__}")
-    value = float(confidence)
-    if not 0.0 < value < 1.0:
-        raise ValueError(f"{param} must be strictly between 0 and 1 (e.g. 0.95); got {confidence!r}")
-    return value
+    return check_probability(confidence, param="confidence", example="0.95")
 
 
 def check_alternative(alternative: Any) -> str:
@@ -47,18 +41,19 @@ def check_alternative(alternative: Any) -> str:
     return alternative
 
 
-def check_probability(value: Any, *, param: str) -> float:
-    """A probability strictly inside (0, 1) (a power, a significance level, a base rate).
+def check_probability(value: Any, *, param: str, example: str | None = None) -> float:
+    """A probability strictly inside (0, 1) (a confidence, a power, a significance level, a base rate).
 
     >>> check_probability(0.05, param="alpha")
     0.05
     """
+    hint = f" (e.g. {example})" if example else ""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{param} must be a number strictly between 0 and 1; "
+        raise TypeError(f"{param} must be a number strictly between 0 and 1{hint}; "
                         f"got {type(value).__name__}")
     out = float(value)
     if not 0.0 < out < 1.0:
-        raise ValueError(f"{param} must be strictly between 0 and 1; got {value!r}")
+        raise ValueError(f"{param} must be strictly between 0 and 1{hint}; got {value!r}")
     return out
 
 
