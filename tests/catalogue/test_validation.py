@@ -20,18 +20,21 @@ def corrupted(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(_resources.catalogue_dir(), root)
     bib = tmp_path / "references.bib"
     shutil.copy(_resources.bibliography_path(), bib)
-    files = sorted(root.rglob("*.yml"))
-    assert len(files) >= 2
+    docs = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(root.rglob("*.yml"))}
+    # Any file with two statistics, and another with a percentage (whatever reports are added).
+    first_path = next(p for p, d in docs.items() if len(d["statistics"]) >= 2)
+    second_path = next(p for p, d in docs.items() if p != first_path
+                       and any(x["unit"] == "percent" for x in d["statistics"]))
+    files = [first_path, second_path]
 
-    first = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    first = docs[first_path]
     stats = first["statistics"]
-    assert len(stats) >= 2
     stats[0]["value"] = "forty-eight"  # 1. corrupt value
     stats[1]["seeds"] = [{"file": "003_2f54bbb8ae0e7415.txt"}]  # 2. missing quote
     first["origin"]["bib_key"] = "nosuchkey2099"  # 3. unknown bib_key
     files[0].write_text(yaml.safe_dump(first, allow_unicode=True), encoding="utf-8")
 
-    second = yaml.safe_load(files[1].read_text(encoding="utf-8"))
+    second = docs[second_path]
     s = second["statistics"]
     s[0]["id"] = stats[1]["id"]  # 4. duplicate id across files
     pct = next(x for x in s if x["unit"] == "percent")
