@@ -741,10 +741,10 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "incremental"
                      title: str | None = None) -> alt.Chart:
     """The churn-impact calculator that runs in the page: one input control per model input.
 
-    Every input of the model (:func:`cxstats.models.impact_formula.inputs`) is an Altair
+    Every input of the model (:func:`cxstats.models.impact.formula.inputs`) is an Altair
     parameter bound to a slider (shares, loyalties, conversion rates) or a number field
     (customers, revenue per customer); the outputs of :data:`CALCULATOR_LABELS` are computed by
-    Vega from :func:`cxstats.models.impact_formula.vega_expressions`, the model's central formula,
+    Vega from :func:`cxstats.models.impact.formula.vega_expressions`, the model's central formula,
     so they update with no kernel.
 
     Parameters
@@ -755,7 +755,7 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "incremental"
 
     Examples
     --------
-    >>> from cxstats.models.impact_formula import inputs
+    >>> from cxstats.models.impact.formula import inputs
     >>> v = dict.fromkeys(inputs(), 0.5) | {"customers": 1000, "revenue_per_customer": 20}
     >>> spec = calculator_chart(v).to_dict()
     >>> sorted(p["name"] for p in spec["params"]) == sorted(inputs())
@@ -767,7 +767,7 @@ def calculator_chart(values: Mapping[str, float], *, method: str = "incremental"
     """
     import altair as alt
 
-    from cxstats.models.impact_formula import inputs, vega_expressions
+    from cxstats.models.impact.formula import inputs, vega_expressions
 
     names = inputs(method)
     missing = sorted(n for n in names if n not in values or values[n] is None

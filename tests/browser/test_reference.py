@@ -255,7 +255,7 @@ def _calculator_inputs(chart) -> dict[str, float]:
 @pytest.mark.parametrize("method", ["incremental"])  # the chapter's METHOD
 def test_calculator_in_the_page_equals_evaluate_to_the_cent(browser, serve, method):
     from cxstats.models.impact import evaluate
-    from cxstats.models.impact_formula import inputs
+    from cxstats.models.impact.formula import inputs
 
     page, errors, foreign = open_page(browser, _url(serve, CALCULATOR))
     try:

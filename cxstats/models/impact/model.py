@@ -1,7 +1,8 @@
-"""The churn-impact formula: :func:`evaluate`, the one function that computes the model.
+"""The churn-impact model: :func:`evaluate`, the one function that computes it.
 
 Everything else in :mod:`cxstats.models.impact` (defaults, Monte Carlo, sensitivity, the command
-line, the book's in-page charts) calls or mirrors this function. It is a reconstruction from
+line) calls this function; it runs the steps of :mod:`cxstats.models.impact.formula`, which the
+book's in-page calculator also evaluates (as Vega expressions). It is a reconstruction from
 published TARP/CCMC ingredients (project research notes, ``models.md`` section 1.3), evaluated
 once per severity class ``k`` (``minor``, ``major``) and summed:
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cxstats.models.impact.formula import inputs, run
 from cxstats.models.impact.inputs import SEVERITIES
 
 __all__ = ["METHODS", "OUTPUTS", "PLAUSIBLE_MAX_SHARE", "evaluate", "example_values"]
@@ -130,81 +132,16 @@ def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    g = values.__getitem__
-    n_cust, price, margin = g("customers"), g("revenue_per_customer"), g("margin")
-    sq, ss, sm, su = (g("share_resolved_quickly"), g("share_resolved_slowly"),
-                      g("share_mollified"), g("share_unresolved"))
-    total = sq + ss + sm + su
-    sq, ss, sm, su = sq / total, ss / total, sm / total, su / total
-    base = 1.0 if method == "absolute" else g("loyalty_no_problem")
-    t_nc, t_u, t_m, t_r = (g("told_silent"), g("told_unresolved"), g("told_mollified"),
-                           g("told_resolved"))
-    k_neg, k_pos = g("wom_conversion_negative"), g("wom_conversion_positive")
-    resolved = sq + ss
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wq = np.where(resolved > 0, np.divide(sq, resolved), 0.0)
-
-    def pos(x: Any) -> Any:
-        return np.maximum(x, 0.0)
-
-    out: dict[str, Any] = {}
-    lost_direct = lost_wom = won_wom = lost_silent = 0.0
-    gross_silent = gross_complained = d_lost_d_c = d_lost_d_res = 0.0
-    # per person told: customers lost (negative word of mouth) or won (positive)
-    wom_per_silent = t_nc * k_neg
-    wom_per_complainer = (su * t_u + sm * t_m) * k_neg
-    won_per_complainer = (sq + ss) * t_r * k_pos
+    env = {name: values.get(name) if name.startswith("loyalty_mollified_") else values[name]
+           for name in inputs(method)}
     for k in SEVERITIES:
-        p, c = g(f"problem_rate_{k}"), g(f"complaint_rate_{k}")
-        l_nc, l_u, l_s, l_q = (g(f"loyalty_silent_{k}"), g(f"loyalty_unresolved_{k}"),
-                               g(f"loyalty_resolved_slowly_{k}"),
-                               g(f"loyalty_resolved_quickly_{k}"))
-        l_m = values.get(f"loyalty_mollified_{k}")
+        l_m = env[f"loyalty_mollified_{k}"]
         if l_m is None or (np.ndim(l_m) == 0 and math.isnan(float(l_m))):
-            l_m = (l_s + l_u) / 2
-        # loyalty of complainers, by outcome share; their loss is L0 minus it
-        l_complained = sq * l_q + ss * l_s + sm * l_m + su * l_u
-        loss_nc, loss_complained = base - l_nc, base - l_complained
-        affected = n_cust * p
-        silent, complained = affected * (1 - c), affected * c
-        direct = silent * loss_nc + complained * loss_complained
-        wom_silent = silent * wom_per_silent
-        wom_complained = complained * wom_per_complainer
-        won = complained * won_per_complainer
-        out[f"customers_lost_{k}"] = direct + wom_silent + wom_complained - won
-        lost_direct = lost_direct + direct
-        lost_wom = lost_wom + wom_silent + wom_complained
-        won_wom = won_wom + won
-        lost_silent = lost_silent + silent * loss_nc + wom_silent
-        # gross loss: each group's loss before gains (a group more loyal than L0 counts 0)
-        gross_silent = gross_silent + silent * pos(loss_nc) + wom_silent
-        gross_complained = gross_complained + wom_complained + complained * (
-            sq * pos(base - l_q) + ss * pos(base - l_s) + sm * pos(base - l_m)
-            + su * pos(base - l_u))
-        # marginal values (the model is linear in c_k and in the outcome shares: exact);
-        # L0 cancels in both differences
-        d_lost_d_c = d_lost_d_c + affected * (
-            l_nc - l_complained + wom_per_complainer - wom_per_silent - won_per_complainer)
-        d_lost_d_res = d_lost_d_res + complained * (
-            l_u - wq * l_q - (1 - wq) * l_s - k_neg * t_u - k_pos * t_r)
-    lost = lost_direct + lost_wom - won_wom
-    gross = gross_silent + gross_complained
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_silent = np.where(gross > 0, np.divide(gross_silent, gross), np.nan)
-    out.update({
-        "customers_lost": lost,
-        "customers_lost_direct": lost_direct,
-        "customers_lost_silent": lost_silent,
-        "customers_lost_wom": lost_wom,
-        "customers_won_wom": won_wom,
-        "revenue_lost": lost * price,
-        "revenue_lost_silent": lost_silent * price,
-        "margin_lost": lost * price * margin,
-        "share_of_loss_silent": share_silent,
-        "value_per_point_complaint_rate": -0.01 * d_lost_d_c * price,
-        "value_per_point_resolution_rate": -0.01 * d_lost_d_res * price,
-    })
-    out = {k: out[k] for k in OUTPUTS}
+            # not given: midway between resolved slowly and unresolved
+            env[f"loyalty_mollified_{k}"] = (env[f"loyalty_resolved_slowly_{k}"]
+                                             + env[f"loyalty_unresolved_{k}"]) / 2
+    steps = run(env, method=method)
+    out = {k: steps[k] for k in OUTPUTS}
     if all(np.ndim(v) == 0 for v in out.values()):
         out = {k: float(v) for k, v in out.items()}
     else:

@@ -1,12 +1,14 @@
-"""The central formula of the churn-impact model as plain arithmetic, for Python and for the page.
+"""The churn-impact formula, written once, for Python and for the page.
 
-:func:`formula` gives the model's central computation (:func:`cxstats.models.impact.evaluate` at
-one set of input values) as an ordered list of ``name = expression`` steps in the small language
-that Python and the Vega expression language share: input names, numbers, ``+ - * /`` and
-parentheses. Two functions: ``ratio(a, b)`` is ``a / b`` where ``b > 0`` and ``nan`` (Vega: ``NaN``)
-otherwise; ``pos(x)`` is ``max(x, 0)``. The same strings are
+:func:`formula` is the model's whole computation as an ordered list of ``name = expression``
+steps in the small language that Python and the Vega expression language share: input names,
+numbers, ``+ - * /`` and parentheses, and three functions: ``ratio(a, b)`` is ``a / b`` where
+``b > 0`` and ``nan`` (Vega: ``NaN``) otherwise; ``part(a, b)`` is ``a / b`` where ``b > 0`` and
+``0`` otherwise; ``pos(x)`` is ``max(x, 0)``. The same steps are
 
-* evaluated in Python by :func:`evaluate_formula` (tested equal to ``evaluate``), and
+* run by :func:`cxstats.models.impact.evaluate` on scalars or numpy arrays (:func:`run`: every
+  expression is parsed, checked against that language and compiled once), which the Monte Carlo,
+  the sensitivity analysis and the command line call, and
 * written into the handbook's in-page calculator by :func:`vega_expressions` (inlined, so that
   each output is one Vega expression over the calculator's Altair parameters); the browser test
   sets inputs in the page and compares its numbers with ``evaluate``.
@@ -14,11 +16,11 @@ otherwise; ``pos(x)`` is ``max(x, 0)``. The same strings are
 Examples
 --------
 >>> from cxstats.models.impact import evaluate, example_values
->>> from cxstats.models.impact_formula import evaluate_formula, vega_expressions
 >>> v = example_values(problem_rate_major=1.0, loyalty_no_problem=0.9)
->>> v["loyalty_mollified_major"] = v["loyalty_mollified_minor"] = 0.5
->>> round(evaluate_formula(v)["customers_lost"], 2), round(evaluate(v)["customers_lost"], 2)
-(0.81, 0.81)
+>>> round(evaluate(v)["customers_lost"], 2)
+0.81
+>>> dict(formula())["customers_lost_major"]
+'direct_major + wom_silent_major + wom_complained_major - won_major'
 >>> "problem_rate_major" in vega_expressions()["customers_lost"]
 True
 """
@@ -26,19 +28,21 @@ True
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from cxstats.models.impact.inputs import SEVERITIES
 
-__all__ = ["CALCULATOR_OUTPUTS", "evaluate_formula", "formula", "inputs", "vega_expressions"]
+__all__ = ["CALCULATOR_OUTPUTS", "formula", "inputs", "run", "vega_expressions"]
 
 #: Outputs the in-page calculator shows.
 CALCULATOR_OUTPUTS = ("customers_lost", "customers_lost_silent", "revenue_lost",
                       "revenue_lost_silent", "share_of_loss_silent")
 
 def _steps() -> list[tuple[str, str]]:
-    """Mirrors :func:`cxstats.models.impact.evaluate` step by step (names as there)."""
+    """The steps, with ``{base}`` for the loyalty a loss is counted against (see :func:`formula`)."""
     steps = [
         ("total", "share_resolved_quickly + share_resolved_slowly + share_mollified"
                   " + share_unresolved"),
@@ -50,6 +54,8 @@ def _steps() -> list[tuple[str, str]]:
         ("wom_per_complainer", "(su * told_unresolved + sm * told_mollified)"
                                " * wom_conversion_negative"),
         ("won_per_complainer", "(sq + ss) * told_resolved * wom_conversion_positive"),
+        # resolving one more complaint: quickly or slowly in today's proportion (slowly if none is)
+        ("wq", "part(sq, sq + ss)"),
     ]
     for k in SEVERITIES:
         lq, ls, lm, lu = (f"loyalty_resolved_quickly_{k}", f"loyalty_resolved_slowly_{k}",
@@ -74,10 +80,23 @@ def _steps() -> list[tuple[str, str]]:
              f"wom_complained_{k} + complained_{k} * (sq * pos({{base}} - {lq})"
              f" + ss * pos({{base}} - {ls}) + sm * pos({{base}} - {lm})"
              f" + su * pos({{base}} - {lu}))"),
+            # marginal values (the model is linear in c_k and in the outcome shares: exact);
+            # the base loyalty cancels in both differences
+            (f"d_complaint_rate_{k}",
+             f"affected_{k} * (loyalty_silent_{k} - l_complained_{k} + wom_per_complainer"
+             f" - wom_per_silent - won_per_complainer)"),
+            (f"d_resolution_rate_{k}",
+             f"complained_{k} * ({lu} - wq * {lq} - (1 - wq) * {ls}"
+             f" - wom_conversion_negative * told_unresolved"
+             f" - wom_conversion_positive * told_resolved)"),
         ]
     total = " + ".join
     steps += [
         ("customers_lost", total(f"customers_lost_{k}" for k in SEVERITIES)),
+        ("customers_lost_direct", total(f"direct_{k}" for k in SEVERITIES)),
+        ("customers_lost_wom",
+         total(f"wom_silent_{k} + wom_complained_{k}" for k in SEVERITIES)),
+        ("customers_won_wom", total(f"won_{k}" for k in SEVERITIES)),
         ("customers_lost_silent", total(f"lost_silent_{k}" for k in SEVERITIES)),
         ("gross_silent", total(f"gross_silent_{k}" for k in SEVERITIES)),
         ("gross", "gross_silent + " + total(f"gross_complained_{k}" for k in SEVERITIES)),
@@ -86,6 +105,13 @@ def _steps() -> list[tuple[str, str]]:
         ("margin_lost", "revenue_lost * margin"),
         # the silent customers' part of the gross loss; undefined (nan) where nothing is lost
         ("share_of_loss_silent", "ratio(gross_silent, gross)"),
+        # revenue kept per point (0.01) more complaints, or more complaints resolved
+        ("value_per_point_complaint_rate",
+         "-0.01 * (" + total(f"d_complaint_rate_{k}" for k in SEVERITIES)
+         + ") * revenue_per_customer"),
+        ("value_per_point_resolution_rate",
+         "-0.01 * (" + total(f"d_resolution_rate_{k}" for k in SEVERITIES)
+         + ") * revenue_per_customer"),
     ]
     return steps
 
@@ -94,7 +120,7 @@ _STEPS = tuple(_steps())
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load, ast.Add,
             ast.Sub, ast.Mult, ast.Div, ast.USub, ast.Call)
-_FUNCTIONS = {"ratio": 2, "pos": 1}
+_FUNCTIONS = {"ratio": 2, "part": 2, "pos": 1}
 _NAME = re.compile(r"\b[a-z_][a-z0-9_]*\b(?!\()")
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _METHODS = ("incremental", "absolute")
@@ -143,60 +169,61 @@ def inputs(method: str = "incremental") -> tuple[str, ...]:
     return tuple(seen)
 
 
-def evaluate_formula(values: Mapping[str, float], *, method: str = "incremental") -> dict[str, float]:
-    """Evaluate :func:`formula` in Python on one set of input values (floats).
-
-    Only arithmetic is evaluated (the expressions are parsed and checked, never ``eval``-ed as
-    arbitrary code). ``loyalty_mollified_*`` must be given as numbers. A ratio with a zero
-    denominator is ``nan``, as in :func:`cxstats.models.impact.evaluate`.
-
-    Examples
-    --------
-    >>> evaluate_formula({"customers": 1}, method="absolute")
-    Traceback (most recent call last):
-    ...
-    ValueError: values is missing the inputs ['complaint_rate_major', ...]
-    """
-    need = inputs(method)
-    missing = [n for n in need if n not in values]
-    if missing:
-        raise ValueError(f"values is missing the inputs {sorted(missing)}")
-    env = {n: float(values[n]) for n in need}
-    for name, expr in formula(method):
-        env[name] = _eval(ast.parse(expr, mode="eval").body, env)
-    return {name: env[name] for name, _ in formula(method)}
-
-
 def _check_call(node: ast.Call) -> None:
     if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
             and len(node.args) == _FUNCTIONS[node.func.id] and not node.keywords):
         raise ValueError(f"unsupported call in the formula: {ast.dump(node)}")
 
 
-def _eval(node: ast.AST, env: Mapping[str, float]) -> float:
-    if not isinstance(node, _ALLOWED):
-        raise ValueError(f"unsupported syntax in the formula: {ast.dump(node)}")
-    if isinstance(node, ast.Call):
-        _check_call(node)
-        args = [_eval(a, env) for a in node.args]
-        if node.func.id == "pos":
-            return max(args[0], 0.0)
-        num, den = args
-        return num / den if den > 0 else float("nan")
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return env[node.id]
-    if isinstance(node, ast.UnaryOp):
-        return -_eval(node.operand, env)
-    left, right = _eval(node.left, env), _eval(node.right, env)
-    if isinstance(node.op, ast.Add):
-        return left + right
-    if isinstance(node.op, ast.Sub):
-        return left - right
-    if isinstance(node.op, ast.Mult):
-        return left * right
-    return left / right if right != 0 else float("nan")
+@functools.cache
+def _compiled(method: str) -> tuple[tuple[str, Any], ...]:
+    steps = []
+    for name, expr in formula(method):
+        tree = ast.parse(expr, mode="eval")
+        for node in ast.walk(tree):
+            if not isinstance(node, _ALLOWED):
+                raise ValueError(f"unsupported syntax in the formula: {ast.dump(node)}")
+            if isinstance(node, ast.Call):
+                _check_call(node)
+        steps.append((name, compile(tree, f"<impact formula: {name}>", "eval")))
+    return tuple(steps)
+
+
+def run(values: Mapping[str, Any], *, method: str = "incremental") -> dict[str, Any]:
+    """Run the steps of :func:`formula` on input values (floats or numpy arrays), in order.
+
+    ``values`` must hold every name of :func:`inputs`. Returns every step's value by name. No
+    validation beyond the method: :func:`cxstats.models.impact.evaluate` is the documented entry
+    point (it fills the derived inputs and picks the outputs).
+
+    Examples
+    --------
+    >>> from cxstats.models.impact import example_values
+    >>> v = example_values(problem_rate_major=1.0, loyalty_no_problem=0.9,
+    ...                    loyalty_mollified_major=0.5, loyalty_mollified_minor=0.5)
+    >>> round(float(run(v)["customers_lost"]), 2)
+    0.81
+    """
+    import numpy as np
+
+    def ratio(a: Any, b: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(b > 0, np.divide(a, b), np.nan)
+
+    def part(a: Any, b: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(b > 0, np.divide(a, b), 0.0)
+
+    def pos(x: Any) -> Any:
+        return np.maximum(x, 0.0)
+
+    _check_method(method)
+    scope = {"__builtins__": {}, "ratio": ratio, "part": part, "pos": pos}
+    env = dict(values)
+    steps = _compiled(method)
+    for name, code in steps:
+        env[name] = eval(code, scope, env)  # checked arithmetic only (see _compiled)
+    return {name: env[name] for name, _ in steps}
 
 
 def vega_expressions(method: str = "incremental",
@@ -232,7 +259,8 @@ def _to_vega(node: ast.AST, inlined: Mapping[str, str]) -> str:
         if node.func.id == "pos":
             return f"max({args[0]}, 0)"
         num, den = args
-        return f"(({den}) > 0 ? ({num}) / ({den}) : NaN)"
+        otherwise = "NaN" if node.func.id == "ratio" else "0"
+        return f"(({den}) > 0 ? ({num}) / ({den}) : {otherwise})"
     if isinstance(node, ast.Constant):
         return repr(float(node.value)) if not float(node.value).is_integer() else str(int(node.value))
     if isinstance(node, ast.Name):
