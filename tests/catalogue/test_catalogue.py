@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from cxstats import catalogue
+from cxstats import _resources, catalogue
 
 
 def test_table_has_fixed_columns_and_one_row_per_statistic():
@@ -133,7 +133,6 @@ def test_the_schema_is_the_one_definition():
     import dataclasses
     import json
 
-    from cxstats import _resources
 
     schema = json.loads(_resources.schema_path().read_text(encoding="utf-8"))
     item = schema["properties"]["statistics"]["items"]["properties"]
@@ -193,7 +192,6 @@ def test_side_tables_share_ids():
 
 
 def test_ids_are_stable():
-    from cxstats import _resources
 
     lines = (_resources.catalogue_dir() / "ids.txt").read_text(encoding="utf-8").splitlines()
     published = {x for x in lines if x and not x.startswith("#")}
@@ -238,3 +236,21 @@ def test_interval_at_another_confidence_is_statsmodels():
     ref = proportion_confint(k, s.ci_n, alpha=0.1, method="wilson")
     assert (lo, hi) == pytest.approx((100 * ref[0], 100 * ref[1]), rel=1e-12)
     assert s.ci_low < lo < hi < s.ci_high  # a 90% interval lies inside the 95% one
+
+
+def test_every_proportion_has_one_basis_row_that_agrees_with_its_record():
+    # data/catalogue/n_basis.tsv gives, for every proportion, the base of its interval and why;
+    # a row per proportion, no row for anything else, and the same basis as the record.
+
+    lines = (_resources.catalogue_dir() / "n_basis.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["id", "n_basis", "why"]
+    rows = [line.split("\t") for line in lines[1:] if line]
+    ids = [r[0] for r in rows]
+    assert len(ids) == len(set(ids)), "duplicate rows in n_basis.tsv"
+    assert all(len(r) == 3 and r[2].strip() for r in rows), "every row needs a reason"
+    t = catalogue.table().set_index("id")
+    proportions = set(t.index[t["kind"] == "proportion"])
+    assert set(ids) == proportions
+    for sid, basis, _ in rows:
+        recorded = t.loc[sid, "n_basis"]
+        assert basis == (recorded if isinstance(recorded, str) else "none"), sid
