@@ -77,3 +77,18 @@ def test_bad_arguments():
     v = dict.fromkeys(f.inputs(), 0.0)
     v["share_unresolved"] = 1.0  # nobody has a problem: nothing is lost, no share of it
     assert math.isnan(evaluate(v)["share_of_loss_silent"])
+
+
+def test_run_frees_intermediates_without_changing_outputs_or_inputs():
+    rng = np.random.default_rng(3)
+    v = {name: rng.uniform(0.01, 1, 1000) for name in f.inputs()}
+    before = {k: a.copy() for k, a in v.items()}
+    every = f.run(v)
+    some = f.run(v, outputs=["customers_lost", "share_of_loss_silent", "wq"])
+    assert set(some) == {"customers_lost", "share_of_loss_silent", "wq"}
+    for name, value in some.items():
+        np.testing.assert_array_equal(value, every[name])
+    for name, value in v.items():  # the caller's arrays are not touched
+        np.testing.assert_array_equal(value, before[name])
+    with pytest.raises(ValueError, match=r"outputs has unknown names \['margin_lost_typo'\]"):
+        f.run(v, outputs=["margin_lost_typo"])

@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from cxstats.models.impact.inputs import SEVERITIES
@@ -146,9 +146,14 @@ def formula(method: str = "incremental") -> list[tuple[str, str]]:
     >>> dict(formula("absolute"))["loss_nc_major"]
     '1 - loyalty_silent_major'
     """
+    return list(_formula(method))
+
+
+@functools.cache
+def _formula(method: str) -> tuple[tuple[str, str], ...]:
     _check_method(method)
     base = "1" if method == "absolute" else "loyalty_no_problem"
-    return [(name, expr.format(base=base)) for name, expr in _STEPS]
+    return tuple((name, expr.format(base=base)) for name, expr in _STEPS)
 
 
 def inputs(method: str = "incremental") -> tuple[str, ...]:
@@ -159,7 +164,12 @@ def inputs(method: str = "incremental") -> tuple[str, ...]:
     >>> "loyalty_no_problem" in inputs(), "loyalty_no_problem" in inputs("absolute")
     (True, False)
     """
-    steps = formula(method)
+    return _inputs(method)
+
+
+@functools.cache
+def _inputs(method: str) -> tuple[str, ...]:
+    steps = _formula(method)
     defined = {name for name, _ in steps}
     seen: list[str] = []
     for _, expr in steps:
@@ -176,25 +186,35 @@ def _check_call(node: ast.Call) -> None:
 
 
 @functools.cache
-def _compiled(method: str) -> tuple[tuple[str, Any], ...]:
-    steps = []
-    for name, expr in formula(method):
+def _compiled(method: str) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
+    """Each step checked and compiled, with the earlier steps last read by it (to free them)."""
+    steps = _formula(method)
+    last_read: dict[str, int] = {}
+    for i, (_, expr) in enumerate(steps):
+        for name in _NAME.findall(expr):
+            last_read[name] = i
+    out = []
+    for i, (name, expr) in enumerate(steps):
         tree = ast.parse(expr, mode="eval")
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED):
                 raise ValueError(f"unsupported syntax in the formula: {ast.dump(node)}")
             if isinstance(node, ast.Call):
                 _check_call(node)
-        steps.append((name, compile(tree, f"<impact formula: {name}>", "eval")))
-    return tuple(steps)
+        done = tuple(n for n, _ in steps[:i] if last_read.get(n) == i)
+        out.append((name, compile(tree, f"<impact formula: {name}>", "eval"), done))
+    return tuple(out)
 
 
-def run(values: Mapping[str, Any], *, method: str = "incremental") -> dict[str, Any]:
+def run(values: Mapping[str, Any], *, method: str = "incremental",
+        outputs: Collection[str] | None = None) -> dict[str, Any]:
     """Run the steps of :func:`formula` on input values (floats or numpy arrays), in order.
 
-    ``values`` must hold every name of :func:`inputs`. Returns every step's value by name. No
-    validation beyond the method: :func:`cxstats.models.impact.evaluate` is the documented entry
-    point (it fills the derived inputs and picks the outputs).
+    ``values`` must hold every name of :func:`inputs`. Returns every step's value by name, or only
+    those in ``outputs`` (then each intermediate array is freed after its last use, which keeps
+    large Monte Carlo chunks in memory the processor can reuse). No validation beyond the method:
+    :func:`cxstats.models.impact.evaluate` is the documented entry point (it fills the derived
+    inputs and picks the outputs).
 
     Examples
     --------
@@ -203,6 +223,8 @@ def run(values: Mapping[str, Any], *, method: str = "incremental") -> dict[str, 
     ...                    loyalty_mollified_major=0.5, loyalty_mollified_minor=0.5)
     >>> round(float(run(v)["customers_lost"]), 2)
     0.81
+    >>> sorted(run(v, outputs=["margin_lost"]))
+    ['margin_lost']
     """
     import numpy as np
 
@@ -218,12 +240,21 @@ def run(values: Mapping[str, Any], *, method: str = "incremental") -> dict[str, 
         return np.maximum(x, 0.0)
 
     _check_method(method)
+    steps = _compiled(method)
+    keep = {name for name, _, _ in steps} if outputs is None else set(outputs)
+    unknown = keep - {name for name, _, _ in steps}
+    if unknown:
+        raise ValueError(f"outputs has unknown names {sorted(unknown)}")
     scope = {"__builtins__": {}, "ratio": ratio, "part": part, "pos": pos}
     env = dict(values)
-    steps = _compiled(method)
-    for name, code in steps:
+    result = {}
+    for name, code, done in steps:
         env[name] = eval(code, scope, env)  # checked arithmetic only (see _compiled)
-    return {name: env[name] for name, _ in steps}
+        if name in keep:
+            result[name] = env[name]
+        for old in done:
+            del env[old]
+    return result
 
 
 def vega_expressions(method: str = "incremental",

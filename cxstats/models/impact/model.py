@@ -140,7 +140,7 @@ def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[
             # not given: midway between resolved slowly and unresolved
             env[f"loyalty_mollified_{k}"] = (env[f"loyalty_resolved_slowly_{k}"]
                                              + env[f"loyalty_unresolved_{k}"]) / 2
-    steps = run(env, method=method)
+    steps = run(env, method=method, outputs=OUTPUTS)
     out = {k: steps[k] for k in OUTPUTS}
     if all(np.ndim(v) == 0 for v in out.values()):
         out = {k: float(v) for k, v in out.items()}
