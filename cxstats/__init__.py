@@ -9,6 +9,10 @@ Three domains and one presentation room, with data flowing one way:
 * :mod:`cxstats.presentation`: charts, HTML tables and text escaping, which import the domains
   and are imported by none of them; :mod:`cxstats.cli` sits on top.
 
+Result objects and catalogue statistics show themselves in notebooks (``repr``, HTML,
+``.chart()``) through :mod:`cxstats._results`, into which this module plugs the presentation's
+drawing functions; they import the presentation only when something is shown.
+
 Heavy libraries (statsmodels, altair) are imported only when a function needs them.
 
 Examples
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
+
+from cxstats import _results
 
 __version__ = "0.1.0"
 
@@ -47,3 +53,24 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(__all__) | _SUBMODULES)
+
+
+def _show_repr(obj: Any) -> str:
+    from cxstats.presentation.display import repr_of
+
+    return repr_of(obj)
+
+
+def _show_html(obj: Any) -> str:
+    from cxstats.presentation.display import html_of
+
+    return html_of(obj)
+
+
+def _show_chart(obj: Any, **options: Any) -> Any:
+    from cxstats.presentation.charts import chart_of
+
+    return chart_of(obj, **options)
+
+
+_results.plug(repr=_show_repr, html=_show_html, chart=_show_chart)

@@ -1,12 +1,26 @@
-"""What every result object of the analyses and models shares: how a notebook shows it.
+"""How a result object or a catalogue statistic shows itself, without the domains importing the presentation.
 
-A bottom module: the display code lives in :mod:`cxstats.presentation`, imported only when a
-result is shown, so the domains never import the presentation room at module level.
+A bottom module. The result classes of the analyses and models, and the catalogue's
+``Statistic``, inherit :class:`Displayed` (or its methods); what they show (a short ``repr``, an
+HTML table for notebooks, ``.chart()``) is drawn by :mod:`cxstats.presentation`. The package's top,
+``cxstats/__init__.py``, plugs the presentation into :data:`SHOW` when ``cxstats`` is imported
+(which Python does before any of its modules), so the presentation room imports the domains and
+none of them imports it, not even from inside a method.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
+
+#: ``"repr"``, ``"html"`` and ``"chart"``: the functions that draw an object, filled by :func:`plug`.
+SHOW: dict[str, Callable[..., Any]] = {}
+
+
+def plug(*, repr: Callable[[Any], str], html: Callable[[Any], str],
+         chart: Callable[..., Any]) -> None:
+    """Set the functions :class:`Displayed` calls (done once, by ``cxstats/__init__.py``)."""
+    SHOW.update(repr=repr, html=html, chart=chart)
 
 
 class Displayed:
@@ -19,17 +33,13 @@ class Displayed:
     _chart: ClassVar[str]
 
     def __repr__(self) -> str:
-        from cxstats.presentation.display import result_repr
+        show = SHOW.get("repr")
+        return show(self) if show else object.__repr__(self)
 
-        return result_repr(self)
-
-    def _repr_html_(self) -> str:
-        from cxstats.presentation.display import result_html
-
-        return result_html(self)
+    def _repr_html_(self) -> str | None:
+        show = SHOW.get("html")
+        return show(self) if show else None
 
     def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows for this result (an ``altair`` chart)."""
-        from cxstats.presentation import charts
-
-        return getattr(charts, self._chart)(self, **options)
+        return SHOW["chart"](self, **options)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cxstats.cli import impact_main as main_cli
 from cxstats.cli import main
-from cxstats.models.impact import load_inputs_file, main_cli
+from cxstats.models.impact import load_inputs_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "impact.yml"

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from cxstats import _resources
 from cxstats._checks import check_confidence
+from cxstats._results import Displayed
 from cxstats.catalogue import _schema
 from cxstats.catalogue._schema import Field, Kind
 from cxstats.catalogue.validation import CatalogueError, Problem
@@ -224,26 +225,6 @@ def _ci_basis(self: Any) -> str | None:
     return f"n = {n:,} stated for this figure"
 
 
-# Display (notebooks): delegated to cxstats.presentation, imported when used.
-def _statistic_repr(self: Any) -> str:
-    from cxstats.presentation.display import statistic_repr
-
-    return statistic_repr(self)
-
-
-def _statistic_repr_html(self: Any) -> str:
-    from cxstats.presentation.display import statistic_html
-
-    return statistic_html(self)
-
-
-def _statistic_chart(self: Any) -> Any:
-    """The value with its interval (:func:`cxstats.presentation.charts.statistic_chart`)."""
-    from cxstats.presentation.charts import statistic_chart
-
-    return statistic_chart(self)
-
-
 _ci_cache = functools.cached_property(_default_interval)
 _ci_cache.__doc__ = "The 95% interval, computed once on first use."
 
@@ -252,8 +233,10 @@ Statistic: type = _schema.record_class(
     extra=(("origin", Origin, "Origin", "The source report"),),
     namespace={"ci_n": property(_ci_n), "ci_count": property(_ci_count), "interval": _interval,
                "_ci": _ci_cache, "ci_low": property(_ci_low), "ci_high": property(_ci_high),
-               "ci_basis": property(_ci_basis), "__repr__": _statistic_repr,
-               "_repr_html_": _statistic_repr_html, "chart": _statistic_chart},
+               "ci_basis": property(_ci_basis),
+               # shown in notebooks like a result object (cxstats._results)
+               "__repr__": Displayed.__repr__, "_repr_html_": Displayed._repr_html_,
+               "chart": Displayed.chart, "_chart": "statistic_chart"},
 )
 
 

@@ -681,6 +681,26 @@ def tornado_chart(sensitivity: pd.DataFrame, *, output: str = "Revenue lost",
         title=title or f"Sensitivity of {output.lower()}, one input at a time")
 
 
+def impact_chart(result: Any, **options: Any) -> alt.LayerChart:
+    """The chart of an :class:`~cxstats.models.impact.ImpactResult`: the tornado of its sensitivity.
+
+    ``options`` are those of :func:`tornado_chart`.
+    """
+    return tornado_chart(result.sensitivity, **options)
+
+
+def chart_of(obj: Any, **options: Any) -> Any:
+    """The chart the handbook shows for a result object or a statistic (its ``_chart`` builder).
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> chart_of(catalogue.get("rightnow-2007-never-go-back")).to_dict()["layer"][0]["mark"]["type"]
+    'rule'
+    """
+    return globals()[obj._chart](obj, **options)
+
+
 def statistic_chart(statistic: Any) -> alt.LayerChart:
     """One catalogue statistic: its value, and its interval where the base size is known.
 

@@ -419,3 +419,31 @@ def statistic_html(statistic: object) -> str:
             ("discrepancies", str(len(s.discrepancies)))]
     return html_table(pd.DataFrame(rows, columns=["field", "value"]), searchable=False,
                       filename=f"{s.id}.csv")
+
+
+def repr_of(obj: object) -> str:
+    """The ``repr`` of a result object or a catalogue statistic (what :mod:`cxstats._results` shows).
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> repr_of(catalogue.get("hbr-2010-wom-negative-likelihood")).startswith("Statistic(")
+    True
+    """
+    from cxstats.catalogue import Statistic
+
+    return statistic_repr(obj) if isinstance(obj, Statistic) else result_repr(obj)
+
+
+def html_of(obj: object) -> str:
+    """The notebook HTML of a result object or a catalogue statistic.
+
+    Examples
+    --------
+    >>> from cxstats import catalogue
+    >>> "<table" in html_of(catalogue.get("hbr-2010-wom-negative-likelihood"))
+    True
+    """
+    from cxstats.catalogue import Statistic
+
+    return statistic_html(obj) if isinstance(obj, Statistic) else result_html(obj)

@@ -14,7 +14,8 @@ The package is split along its seams: :mod:`~cxstats.models.impact.inputs` (inpu
 provenance and defaults), :mod:`~cxstats.models.impact.model` (:func:`evaluate`, the one
 function that computes the formula), :mod:`~cxstats.models.impact.simulation` (Monte Carlo and
 sensitivity), :mod:`~cxstats.models.impact.attributable` and
-:mod:`~cxstats.models.impact.commandline` (file format and ``cxstats impact``).
+:mod:`~cxstats.models.impact.inputs_file` (the inputs-file format that ``cxstats impact``
+reads).
 
 Examples
 --------
@@ -34,7 +35,6 @@ the absolute way: about 36% of customers at risk.
 from __future__ import annotations
 
 from cxstats.models.impact.attributable import attributable_loss
-from cxstats.models.impact.commandline import load_inputs_file, main_cli
 from cxstats.models.impact.inputs import (
     CLASS_INPUTS,
     DISTRIBUTIONS,
@@ -44,6 +44,7 @@ from cxstats.models.impact.inputs import (
     default_inputs,
     severity_of,
 )
+from cxstats.models.impact.inputs_file import load_inputs_file
 from cxstats.models.impact.model import (
     METHODS,
     OUTPUTS,
@@ -70,6 +71,5 @@ __all__ = [
     "example_values",
     "impact",
     "load_inputs_file",
-    "main_cli",
     "severity_of",
 ]

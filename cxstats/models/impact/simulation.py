@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from cxstats._checks import check_confidence
 from cxstats._results import Displayed
@@ -67,6 +67,8 @@ class ImpactResult(Displayed):
     seed: int
     warnings: tuple[str, ...] = ()
     samples: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    # shown by cxstats._results.Displayed; the chart is the tornado of the sensitivity table
+    _chart: ClassVar[str] = "impact_chart"
 
     @property
     def share_of_base_lost(self) -> float:
@@ -74,13 +76,6 @@ class ImpactResult(Displayed):
         lost = float(self.summary.set_index("quantity").loc["customers_lost", "central"])
         base = float(self.inputs.set_index("input").loc["customers", "value"])
         return lost / base if base > 0 else math.nan
-
-    # Display (notebooks, the book): cxstats._results.Displayed; the chart is the tornado table's.
-    def chart(self, **options: Any) -> Any:
-        """The Altair chart the handbook shows (:func:`cxstats.presentation.charts.tornado_chart`)."""
-        from cxstats.presentation.charts import tornado_chart
-
-        return tornado_chart(self.sensitivity, **options)
 
 
 def _central(inputs: Mapping[str, Input]) -> dict[str, float | None]:
