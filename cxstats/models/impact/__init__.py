@@ -19,7 +19,7 @@ reads).
 
 Examples
 --------
-The worked example of the research notes (``models.md`` section 1.3): TARP loyalty for problems
+A worked example: TARP's loyalty for problems
 over $100, ``p = 0.5``, ``c = 0.5``, 30% resolved quickly, 30% slowly, 40% unresolved, counted
 the absolute way: about 36% of customers at risk.
 

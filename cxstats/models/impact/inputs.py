@@ -92,8 +92,8 @@ ID_SILENT_142 = "quality-progress-2003-did-not-complain-142-usd"
 _ID_TOLD_SAT = "coca-cola-tarp-wom-told-satisfied"
 _ID_TOLD_DIS = "coca-cola-tarp-wom-told-dissatisfied"
 _OUTCOME_NOTE = ("assumption: an illustrative complaint-outcome split (30% resolved quickly, 30% "
-                 "slowly, 40% unresolved) used in the cxstats research notes' worked example of "
-                 "the TARP-style model; no published default - "
+                 "slowly, 40% unresolved) for a worked example of the TARP-style model; no "
+                 "published default - "
                  "replace with your own complaint-handling outcomes")
 #: Range of the ``loyalty_no_problem`` assumption (no published figure was found).
 NO_PROBLEM_RANGE = (0.82, 0.95)
@@ -449,7 +449,7 @@ def default_inputs(*, root: Path | str | None = None,
     * loyalty by outcome, per class: TARP's table (Fast Company restatement), fixed because n is
       unknown; ``loyalty_mollified_*``: not found in any source, derived as the midpoint of the
       class's ``loyalty_resolved_slowly`` and ``loyalty_unresolved`` (assumption).
-    * outcome shares: the illustrative split of the research notes' worked example (assumption).
+    * outcome shares: an illustrative split for a worked example (assumption).
     * people told: 5 (satisfied) and 10 (dissatisfied), Coca-Cola/TARP; mollified and silent
       customers are assumed to tell as many as dissatisfied complainers.
     * word-of-mouth conversion: no sourced value, so 0 (word of mouth off), an assumption.

@@ -2,9 +2,11 @@
 
 Everything else in :mod:`cxstats.models.impact` (defaults, Monte Carlo, sensitivity, the command
 line) calls this function; it runs the steps of :mod:`cxstats.models.impact.formula`, which the
-book's in-page calculator also evaluates (as Vega expressions). It is a reconstruction from
-published TARP/CCMC ingredients (project research notes, ``models.md`` section 1.3), evaluated
-once per severity class ``k`` (``minor``, ``major``) and summed:
+book's in-page calculator also evaluates (as Vega expressions). It is a reconstruction of TARP's
+market-damage arithmetic from published ingredients (TARP's loyalty by complaint outcome and
+problem size, as restated by Fast Company in 2003; Goodman and Newman's complaint rates in Quality
+Progress, 2003; CCMC/ASU's problem rate), each a catalogue record, evaluated once per severity
+class ``k`` (``minor``, ``major``) and summed:
 
 .. code-block:: text
 
@@ -25,7 +27,7 @@ minor problems) is a gain and lowers the total.
 
 Examples
 --------
-The worked example of ``models.md`` section 1.3 (TARP loyalty for problems over $100, ``p = 0.5``,
+A worked example (TARP's loyalty for problems over $100, ``p = 0.5``,
 ``c = 0.5``, 30% resolved quickly, 30% slowly, 40% unresolved, ``L0 = 1``): 0.3565 of customers.
 
 >>> v = example_values(problem_rate_major=0.5, complaint_rate_major=0.5)
@@ -72,7 +74,7 @@ PLAUSIBLE_MAX_SHARE = 0.30
 
 
 def example_values(**over: float | None) -> dict[str, float | None]:
-    """Input values of the research notes' worked example (one customer, revenue 1).
+    """Input values of the worked example (one customer, revenue 1).
 
     Major class: TARP's over-$100 loyalty (9 / 19 / 54 / 82%); minor class: TARP's under-$5 row
     (37 / 46 / 70 / 95%); problem and complaint rates 0; outcome split 0.3 / 0.3 / 0 / 0.4;
