@@ -25,6 +25,7 @@ False
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import html
 import json
@@ -101,6 +102,9 @@ _EMBED = """<script>
 #: supplies the vega bundle and :func:`show` leaves it out of the notebook output.
 PAGE_BUNDLE_ENV = "CXSTATS_PAGE_HAS_VEGA"
 _bundle_shown = False
+#: How many times each spec hash has been written in this session: the same chart shown twice
+#: gets two element ids (``cx-chart-<hash>``, ``cx-chart-<hash>-2``), so both draw.
+_ids_written: collections.Counter[str] = collections.Counter()
 
 
 def vegalite_version() -> str:
@@ -172,7 +176,8 @@ def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
     chart : altair chart
         Any top-level Altair chart.
     chart_id : str, optional
-        The element id; default a stable hash of the spec (the same chart gives the same HTML).
+        The element id; default a hash of the spec, with ``-2``, ``-3``... when the same chart
+        is written again in this session (each copy on a page needs its own id to draw).
 
     Returns
     -------
@@ -185,8 +190,9 @@ def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
     >>> import altair as alt
     >>> import pandas as pd
     >>> c = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x")
-    >>> to_html(c) == to_html(c)
-    True
+    >>> first, again = to_html(c), to_html(c)  # the same chart twice: two ids, one hash
+    >>> first != again, first.split('id="')[1][:21] == again.split('id="')[1][:21]
+    (True, True)
     >>> 'id="cx-chart-demo"' in to_html(c, chart_id="demo")
     True
     >>> to_html("not a chart")
@@ -198,7 +204,10 @@ def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
         raise TypeError(f"chart must be an Altair chart, not {type(chart).__name__}")
     spec = spec_json(chart)
     if chart_id is None:
-        chart_id = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
+        digest = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
+        _ids_written[digest] += 1
+        count = _ids_written[digest]
+        chart_id = digest if count == 1 else f"{digest}-{count}"
     ident = "cx-chart-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in chart_id)
     title = _title(chart)
     label = f' role="img" aria-label="{html.escape(title)}"' if title else ""

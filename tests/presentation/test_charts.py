@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -39,9 +40,22 @@ def test_hostile_text_cannot_end_the_script_and_survives_as_data():
     assert values[0]["x"] == HOSTILE
 
 
+def _ident(page: str) -> str:
+    return re.search(r'<div class="cx-chart" id="([^"]+)"', page).group(1)
+
+
 def test_ids_are_stable_and_distinct():
-    assert charts.to_html(_chart("a")) == charts.to_html(_chart("a"))
-    assert charts.to_html(_chart("a")) != charts.to_html(_chart("b"))
+    # The id is the spec's hash (the same in every session, so notebook outputs reproduce) ...
+    a = _chart("a")
+    digest = hashlib.sha256(charts.spec_json(a).encode("utf-8")).hexdigest()[:12]
+    first = _ident(charts.to_html(a))
+    assert first.startswith(f"cx-chart-{digest}")
+    # ... made unique when the same chart is written again, so that both copies draw.
+    page = charts.to_html(_chart("a"))
+    again = _ident(page)
+    assert again != first and again.startswith(f"cx-chart-{digest}-")
+    assert f'vegaEmbed("#{again}"' in page
+    assert _ident(charts.to_html(_chart("b"))).split("-")[2] != digest
     assert 'id="cx-chart-x-y"' in charts.to_html(_chart(), chart_id="x y")
 
 
