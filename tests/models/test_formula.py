@@ -92,3 +92,29 @@ def test_run_frees_intermediates_without_changing_outputs_or_inputs():
         np.testing.assert_array_equal(value, before[name])
     with pytest.raises(ValueError, match=r"outputs has unknown names \['margin_lost_typo'\]"):
         f.run(v, outputs=["margin_lost_typo"])
+
+
+def test_run_reads_only_the_inputs_and_names_the_missing_ones():
+    from cxstats.models.impact import example_values
+
+    v = example_values(problem_rate_major=1.0, loyalty_mollified_major=0.5,
+                       loyalty_mollified_minor=0.5)
+    want = f.run(v)["customers_lost"]
+    # extra keys named like the formula's functions or steps do not change the numbers
+    assert f.run({**v, "ratio": lambda a, b: 42.0, "pos": 3, "sq": 99.0}) == f.run(v)
+    assert f.run({**v, "pos": 3})["customers_lost"] == want
+    with pytest.raises(ValueError, match=r"values has no \['customers', 'margin'\]"):
+        f.run({k: x for k, x in v.items() if k not in ("customers", "margin")})
+    with pytest.raises(TypeError, match="values must be a mapping"):
+        f.run([("customers", 1.0)])
+    with pytest.raises(TypeError, match="outputs must be a collection of step names"):
+        f.run(v, outputs="margin_lost")
+    with pytest.raises(TypeError, match="outputs must be a sequence of step names"):
+        f.vega_expressions(outputs="customers_lost")
+
+
+@pytest.mark.parametrize("call", [f.formula, f.inputs, f.vega_expressions,
+                                  lambda m: f.run({}, method=m)])
+def test_unhashable_method_is_a_clear_value_error(call):
+    with pytest.raises(ValueError, match="method must be one of"):
+        call(["incremental"])

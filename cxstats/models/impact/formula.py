@@ -146,6 +146,7 @@ def formula(method: str = "incremental") -> list[tuple[str, str]]:
     >>> dict(formula("absolute"))["loss_nc_major"]
     '1 - loyalty_silent_major'
     """
+    _check_method(method)
     return list(_formula(method))
 
 
@@ -164,6 +165,7 @@ def inputs(method: str = "incremental") -> tuple[str, ...]:
     >>> "loyalty_no_problem" in inputs(), "loyalty_no_problem" in inputs("absolute")
     (True, False)
     """
+    _check_method(method)
     return _inputs(method)
 
 
@@ -210,7 +212,8 @@ def run(values: Mapping[str, Any], *, method: str = "incremental",
         outputs: Collection[str] | None = None) -> dict[str, Any]:
     """Run the steps of :func:`formula` on input values (floats or numpy arrays), in order.
 
-    ``values`` must hold every name of :func:`inputs`. Returns every step's value by name, or only
+    ``values`` must hold every name of :func:`inputs` (other keys are ignored). Returns every
+    step's value by name, or only
     those in ``outputs`` (then each intermediate array is freed after its last use, which keeps
     large Monte Carlo chunks in memory the processor can reuse). No validation beyond the method:
     :func:`cxstats.models.impact.evaluate` is the documented entry point (it fills the derived
@@ -240,13 +243,23 @@ def run(values: Mapping[str, Any], *, method: str = "incremental",
         return np.maximum(x, 0.0)
 
     _check_method(method)
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a mapping of input name to value, not "
+                        f"{type(values).__name__}")
+    if isinstance(outputs, str):
+        raise TypeError("outputs must be a collection of step names, not a single str")
     steps = _compiled(method)
     keep = {name for name, _, _ in steps} if outputs is None else set(outputs)
     unknown = keep - {name for name, _, _ in steps}
     if unknown:
         raise ValueError(f"outputs has unknown names {sorted(unknown)}")
+    names = _inputs(method)
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise ValueError(f"values has no {missing}: run needs every name of inputs({method!r})")
     scope = {"__builtins__": {}, "ratio": ratio, "part": part, "pos": pos}
-    env = dict(values)
+    # only the inputs: another key could hide a function (ratio, part, pos) or a step
+    env = {n: values[n] for n in names}
     result = {}
     for name, code, done in steps:
         env[name] = eval(code, scope, env)  # checked arithmetic only (see _compiled)
@@ -269,6 +282,8 @@ def vega_expressions(method: str = "incremental",
     >>> vega_expressions(outputs=("revenue_lost",))["revenue_lost"].endswith("* revenue_per_customer)")
     True
     """
+    if isinstance(outputs, str):
+        raise TypeError("outputs must be a sequence of step names, not a single str")
     steps = formula(method)
     known = dict(steps)
     unknown = [o for o in outputs if o not in known]
