@@ -42,4 +42,8 @@ class Displayed:
 
     def chart(self, **options: Any) -> Any:
         """The Altair chart the handbook shows for this result (an ``altair`` chart)."""
-        return SHOW["chart"](self, **options)
+        show = SHOW.get("chart")
+        if show is None:
+            raise RuntimeError("no chart builder is plugged in: import cxstats (its __init__ "
+                               "plugs cxstats.presentation into cxstats._results)")
+        return show(self, **options)

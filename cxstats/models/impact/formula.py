@@ -35,7 +35,7 @@ from typing import Any
 
 from cxstats.models.impact.inputs import SEVERITIES
 
-__all__ = ["CALCULATOR_OUTPUTS", "formula", "inputs", "run", "vega_expressions"]
+__all__ = ["CALCULATOR_OUTPUTS", "METHODS", "formula", "inputs", "run", "vega_expressions"]
 
 #: Outputs the in-page calculator shows.
 CALCULATOR_OUTPUTS = ("customers_lost", "customers_lost_silent", "revenue_lost",
@@ -123,12 +123,13 @@ _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.
 _FUNCTIONS = {"ratio": 2, "part": 2, "pos": 1}
 _NAME = re.compile(r"\b[a-z_][a-z0-9_]*\b(?!\()")
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-_METHODS = ("incremental", "absolute")
+#: ``incremental`` (``L0 - L``, the default) or ``absolute`` (``1 - L``, TARP's upper bound).
+METHODS = ("incremental", "absolute")
 
 
 def _check_method(method: str) -> None:
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {', '.join(_METHODS)}; got {method!r}")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
 
 
 def formula(method: str = "incremental") -> list[tuple[str, str]]:

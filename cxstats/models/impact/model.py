@@ -40,13 +40,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cxstats.models.impact.formula import inputs, run
+from cxstats.models.impact.formula import METHODS, inputs, run
 from cxstats.models.impact.inputs import SEVERITIES
 
 __all__ = ["METHODS", "OUTPUTS", "PLAUSIBLE_MAX_SHARE", "evaluate", "example_values"]
 
-#: ``incremental`` (``L0 - L``, the default) or ``absolute`` (``1 - L``, TARP's upper bound).
-METHODS = ("incremental", "absolute")
 
 #: Output quantities of :func:`evaluate` and rows of the result's summary, with units.
 OUTPUTS = {
