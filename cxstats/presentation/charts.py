@@ -202,6 +202,8 @@ def to_html(chart: alt.TopLevelMixin, *, chart_id: str | None = None) -> str:
     """
     if not hasattr(chart, "to_dict") or isinstance(chart, str | dict):
         raise TypeError(f"chart must be an Altair chart, not {type(chart).__name__}")
+    if chart_id is not None and not isinstance(chart_id, str):
+        raise TypeError(f"chart_id must be a str or None, not {type(chart_id).__name__}")
     spec = spec_json(chart)
     if chart_id is None:
         digest = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:12]
@@ -710,8 +712,11 @@ def chart_of(obj: Any, **options: Any) -> Any:
     return globals()[obj._chart](obj, **options)
 
 
-def statistic_chart(statistic: Any) -> alt.LayerChart:
+def statistic_chart(statistic: Any, *, title: str | None = None) -> alt.LayerChart:
     """One catalogue statistic: its value, and its interval where the base size is known.
+
+    The tooltip gives the base of the interval ("if all 2,049 respondents answered", "n = 362
+    stated for this figure") or says that none is known; ``title`` defaults to the statistic's id.
 
     Examples
     --------
@@ -731,18 +736,19 @@ def statistic_chart(statistic: Any) -> alt.LayerChart:
         "low": s.ci_low if s.ci_low is not None else s.value,
         "high": s.ci_high if s.ci_high is not None else s.value,
         "status": s.status, "producer": s.origin.producer,
-        "n": "not stated" if s.n is None else f"{s.n:,}"}])
+        "base": s.ci_basis or ("no base known" if s.n is None else f"n = {s.n:,}")}])
     percent = s.unit == "percent"
     x = alt.X("value:Q", title=fmt_value(s.value, s.unit) if not percent else "Percent",
               scale=alt.Scale(domain=[0, 100]) if percent else alt.Undefined)
     tip = [alt.Tooltip("claim:N", title="Claim"), alt.Tooltip("shown:N", title="Value"),
-           alt.Tooltip("n:N", title="n"), alt.Tooltip("status:N", title="Status"),
+           alt.Tooltip("base:N", title="Base"), alt.Tooltip("status:N", title="Status"),
            alt.Tooltip("producer:N", title="Source"), alt.Tooltip("id:N", title="Id")]
     rule = alt.Chart(data).mark_rule(strokeWidth=3).encode(x=alt.X("low:Q"), x2="high:Q",
                                                           tooltip=tip)
     point = alt.Chart(data).mark_point(filled=True, size=120).encode(
         x=x, color=alt.Color("status:N", scale=_status_scale(), legend=None), tooltip=tip)
-    return (rule + point).properties(width="container", height=40, title=s.id)
+    return (rule + point).properties(width="container", height=40,
+                                     title=s.id if title is None else title)
 
 
 #: What the calculator shows for each output, and the d3 format of its number.

@@ -115,3 +115,14 @@ def test_md_text_escapes_math_markdown_and_html():
     assert "<" not in out.replace("\\<", "")
     assert "$" not in out.replace("\\$", "")
     assert "&" not in out.replace("\\&", "")
+
+
+def test_statistic_chart_names_the_base_and_takes_a_title():
+    s = catalogue.get("rightnow-2007-never-go-back")
+    spec = s.chart(title="Never go back").to_dict()
+    assert spec["title"] == "Never go back"
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[0]["base"] == "if all 2,049 respondents answered"
+    assert rows[0]["low"] == pytest.approx(s.ci_low) and rows[0]["high"] == pytest.approx(s.ci_high)
+    with pytest.raises(TypeError, match="chart_id must be a str or None, not int"):
+        charts.to_html(s.chart(), chart_id=5)
