@@ -136,12 +136,12 @@ def evaluate(values: Mapping[str, Any], *, method: str = "incremental") -> dict[
            for name in inputs(method)}
     for k in SEVERITIES:
         l_m = env[f"loyalty_mollified_{k}"]
-        # not given (None, NaN, or NaN elements): midway between resolved slowly and unresolved
-        midpoint = (env[f"loyalty_resolved_slowly_{k}"] + env[f"loyalty_unresolved_{k}"]) / 2
-        if l_m is None or (np.ndim(l_m) == 0 and math.isnan(float(l_m))):
-            env[f"loyalty_mollified_{k}"] = midpoint
-        elif np.ndim(l_m) > 0 and np.isnan(l_m).any():
-            env[f"loyalty_mollified_{k}"] = np.where(np.isnan(l_m), midpoint, l_m)
+        scalar_missing = l_m is None or (np.ndim(l_m) == 0 and math.isnan(float(l_m)))
+        if scalar_missing or (np.ndim(l_m) > 0 and np.isnan(l_m).any()):
+            # not given (None, NaN, or NaN elements): midway between resolved slowly and unresolved
+            midpoint = (env[f"loyalty_resolved_slowly_{k}"] + env[f"loyalty_unresolved_{k}"]) / 2
+            env[f"loyalty_mollified_{k}"] = (midpoint if scalar_missing
+                                             else np.where(np.isnan(l_m), midpoint, l_m))
     steps = run(env, method=method, outputs=OUTPUTS)
     out = {k: steps[k] for k in OUTPUTS}
     if all(np.ndim(v) == 0 for v in out.values()):
