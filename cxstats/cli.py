@@ -86,16 +86,20 @@ def _cmd_list(args: argparse.Namespace) -> int:
     rows = [["id", "value", "status", "published", "producer"]]
     rows += [[s.id, _value(s), s.status, _year(s.origin.published_year),
               producer(s.origin.producer)] for s in stats]
-    rows = [[escape_terminal(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = _align([[escape_terminal(c) for c in r] for r in rows])
     if room is not None:
-        room = max(_MIN_CLAIM, room - sum(w + 2 for w in widths))
+        room = max(_MIN_CLAIM, room - len(lines[0]) - 2)
     claims = ["claim"] + [escape_terminal(" ".join(s.claim.split())) for s in stats]
-    for r, claim in zip(rows, claims, strict=True):
-        line = "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
+    for line, claim in zip(lines, claims, strict=True):
         print(line + "  " + (claim if room is None else _cut(claim, room)))
     print(f"({len(stats)} statistics)")
     return 0
+
+
+def _align(rows: list[list[str]]) -> list[str]:
+    """The cells of each row padded to their column's width, two spaces apart (equal lengths)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
 
 
 def _interval_text(s: Any) -> str:
@@ -339,9 +343,7 @@ def _impact_fmt(x: Any) -> str:
 def _impact_table(frame: pd.DataFrame, columns: list[str]) -> str:
     rows = [columns] + [[escape_terminal(_impact_fmt(v)) for v in r]
                         for r in frame[columns].itertuples(index=False)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(columns))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in rows)
+    return "\n".join(line.rstrip() for line in _align(rows))
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
