@@ -376,8 +376,12 @@ def _run_data(data: list[Path], *, problems: str, outcome: str, positive: str | 
     names = ", ".join(p.name for p in data)
     if positive is not None:
         values = frame[outcome]
-        frame = frame.assign(**{outcome: values.astype(str).str.strip().eq(positive)
-                                .where(values.notna())})
+        text = values.astype(str).str.strip()
+        if not text[values.notna()].eq(positive).any():  # else every customer would count as kept
+            seen = ", ".join(repr(v) for v in text[values.notna()].unique()[:10])
+            raise ValueError(f"--positive {positive!r} matches no value of column {outcome[:60]!r}; "
+                             f"its values include {seen or 'nothing (all missing)'}")
+        frame = frame.assign(**{outcome: text.eq(positive).where(values.notna())})
     res = outcome_by_problems(frame, problems=problems, outcome=outcome, cap=cap)
     table = attributable_loss(res, revenue_per_customer=revenue_per_customer, margin=margin)
     total = table.iloc[-1]

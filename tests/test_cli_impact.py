@@ -215,3 +215,15 @@ def test_cli_data_mode_errors(tmp_path, capsys, args, message):
     argv = ["impact", *[a.replace("{csv}", str(csv)) for a in args]]
     assert main(argv) == 1
     assert message in capsys.readouterr().err
+
+
+def test_cli_data_mode_refuses_a_positive_label_that_matches_nothing(tmp_path, capsys):
+    # "True" is not how this file writes churn (VRAI/FAUX): counting nobody as churned would
+    # report a loss of 0; the command stops and shows the values instead.
+    path = tmp_path / "customers.csv"
+    path.write_text("calls;churn\n" + "\n".join(["0;FAUX", "0;VRAI", "1;VRAI"]) + "\n")
+    assert main(["impact", "--data", str(path), "--problems", "calls", "--outcome", "churn",
+                 "--positive", "True", "--revenue-per-customer", "100"]) == 1
+    err = capsys.readouterr().err
+    assert "--positive 'True' matches no value of column 'churn'" in err
+    assert "'FAUX', 'VRAI'" in err
